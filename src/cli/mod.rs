@@ -1,0 +1,427 @@
+//! The `ogs` command line: the only place with `anyhow`-style errors.
+
+use crate::lang::{check_files, CheckFailed, Program};
+use crate::logic::eval::{Challenge, ChallengeKind, Evidence, Verdict};
+use crate::logic::{Claim, Evaluator, LocalInfo, Registry};
+use anyhow::{anyhow, Context, Result};
+use clap::{Parser, Subcommand};
+use serde_json::{json, Value as Json};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// ogs: write claims, decide them from local information, encode them for the dispute contract.
+#[derive(Parser, Debug)]
+#[command(name = "ogs", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+/// The subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Parse and check claim files; print every problem with its place (exit 1 on errors).
+    Check {
+        /// Files to check (with everything they `use`).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Also print each definition compiled to the four primitives.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Decide a claim from local information: true (with witnesses), false (with the counter-claim) or unknown.
+    Eval {
+        /// The claim file.
+        file: PathBuf,
+        /// The claim, e.g. 'channel_exit(latest())'.
+        #[arg(long)]
+        claim: String,
+        /// Local information (JSON; see the README). Without it, nothing is known.
+        #[arg(long)]
+        info: Option<PathBuf>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a claim's canonical ABI encoding and its id (keccak256 of the encoding).
+    Encode {
+        /// The claim file.
+        file: PathBuf,
+        /// The claim, e.g. 'channel_exit(latest())'.
+        #[arg(long)]
+        claim: String,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decode a canonical claim encoding (hex) back to claim text.
+    Decode {
+        /// The encoding, `0x…`.
+        hex: String,
+        /// Claim files whose definitions the claim may call (for names).
+        #[arg(long = "with")]
+        with: Vec<PathBuf>,
+    },
+    /// Pretty-print claim files in canonical layout (to stdout).
+    Fmt {
+        /// Files to format.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List the registered verifiers and quantifiers with their signatures.
+    Registry,
+}
+
+/// Runs the CLI; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            if let Some(f) = e.downcast_ref::<Failed>() {
+                eprint!("{}", f.0);
+            } else {
+                eprintln!("error: {e:#}");
+            }
+            1
+        }
+    }
+}
+
+/// Diagnostics already rendered.
+#[derive(Debug)]
+struct Failed(String);
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for Failed {}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn rendered(e: CheckFailed) -> anyhow::Error {
+    anyhow::Error::new(Failed(e.render(color())))
+}
+
+fn load(files: &[PathBuf]) -> Result<Program> {
+    check_files(files, &Registry::standard()).map_err(rendered)
+}
+
+fn hex0x(b: &[u8]) -> String {
+    format!("0x{}", hex::encode(b))
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<i32> {
+    match cli.cmd {
+        Cmd::Check { files, verbose } => {
+            let p = load(&files)?;
+            if verbose {
+                for (name, d) in &p.defs {
+                    let kind = match d.recursive {
+                        Some((g, i)) => format!("recursive, group {g:#x} #{i}"),
+                        None => "inlined at call sites".into(),
+                    };
+                    println!("def {name} ({kind}):\n    {}", p.show(&d.template));
+                }
+            }
+            println!(
+                "ok: {} file{}, {} definition{}, {} recursive group{}",
+                p.sources.len(),
+                plural(p.sources.len()),
+                p.defs.len(),
+                plural(p.defs.len()),
+                p.groups.len(),
+                plural(p.groups.len())
+            );
+            Ok(0)
+        }
+        Cmd::Eval {
+            file,
+            claim,
+            info,
+            json,
+        } => {
+            let p = load(&[file])?;
+            let c = p.compile_claim(&claim).map_err(rendered)?;
+            let info = match info {
+                Some(path) => {
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    LocalInfo::from_json(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?
+                }
+                None => LocalInfo::new(),
+            };
+            let verdict = Evaluator::new(&p.registry, &p, &info)
+                .decide(&c)
+                .map_err(|e| anyhow!("cannot evaluate: {e}"))?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&verdict_json(&p, &c, &verdict))?
+                );
+            } else {
+                print!("{}", verdict_text(&p, &c, &verdict));
+            }
+            Ok(0)
+        }
+        Cmd::Encode { file, claim, json } => {
+            let p = load(&[file])?;
+            let c = p.compile_claim(&claim).map_err(rendered)?;
+            let enc = c.encode();
+            if json {
+                let mut j = claim_json(&p, &c);
+                j["groups"] = groups_json(&p, &c);
+                println!("{}", serde_json::to_string_pretty(&j)?);
+            } else {
+                println!("claim    {}", p.show(&c));
+                println!("id       {:#x}", c.id());
+                println!("bytes    {}", enc.len());
+                println!("encoding {}", hex0x(&enc));
+                if let Json::Array(gs) = groups_json(&p, &c) {
+                    for g in gs {
+                        println!("group    {} ({})", g["id"], g["members"]);
+                        println!("         {}", g["encoding"].as_str().unwrap_or(""));
+                    }
+                }
+            }
+            Ok(0)
+        }
+        Cmd::Decode { hex, with } => {
+            let bytes = hex::decode(hex.trim().trim_start_matches("0x"))
+                .map_err(|e| anyhow!("not hex: {e}"))?;
+            let c = Claim::decode(&bytes).map_err(|e| anyhow!("{e}"))?;
+            let p = if with.is_empty() {
+                Program::empty(&Registry::standard())
+            } else {
+                load(&with)?
+            };
+            println!("{}", p.show(&c));
+            println!("id {:#x}", c.id());
+            Ok(0)
+        }
+        Cmd::Fmt { files } => {
+            let mut failed = false;
+            for f in &files {
+                let text = std::fs::read_to_string(f)
+                    .with_context(|| format!("cannot read {}", f.display()))?;
+                let mut map = crate::lang::SourceMap::default();
+                let id = map.add(f.display().to_string(), text.as_str());
+                let (ast, diags) = crate::lang::parser::parse_file(&text, id);
+                if diags.is_empty() {
+                    print!("{}", crate::lang::printer::print_file(&ast));
+                } else {
+                    eprint!("{}", crate::lang::diag::render(&map, &diags, color()));
+                    failed = true;
+                }
+            }
+            Ok(i32::from(failed))
+        }
+        Cmd::Registry => {
+            let r = Registry::standard();
+            println!("verifiers (WITNESS_EXISTS; on-chain id = keccak256(name)):");
+            for v in r.verifiers() {
+                println!("  {}({})", v.name(), sig(&v.params()));
+                println!("      {}", v.doc());
+                println!("      witness: {}", v.witness_doc());
+            }
+            println!("quantifiers (UNIVERSAL_QUANTIFIER):");
+            for q in r.quantifiers() {
+                println!(
+                    "  {}({}) -> {}",
+                    q.name(),
+                    sig(&q.params()),
+                    q.element_type()
+                );
+                println!("      {}", q.doc());
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn sig(params: &[(&str, crate::logic::registry::ParamType)]) -> String {
+    params
+        .iter()
+        .map(|(n, t)| match t {
+            crate::logic::registry::ParamType::Is(t) => format!("{n}: {t}"),
+            crate::logic::registry::ParamType::Any => format!("{n}: any"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn claim_json(p: &Program, c: &Claim) -> Json {
+    json!({
+        "text": p.show(c),
+        "id": format!("{:#x}", c.id()),
+        "encoding": hex0x(&c.encode()),
+    })
+}
+
+/// The definition groups a claim's calls need (for unfolding on-chain).
+fn groups_json(p: &Program, c: &Claim) -> Json {
+    let mut ids = Vec::new();
+    collect_groups(c, &mut ids);
+    Json::Array(
+        ids.iter()
+            .filter_map(|id| p.groups.get(id))
+            .map(|g| {
+                json!({
+                    "id": format!("{:#x}", g.id),
+                    "members": g.members.join(", "),
+                    "encoding": hex0x(&g.encoding),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn collect_groups(c: &Claim, out: &mut Vec<alloy_primitives::B256>) {
+    match c {
+        Claim::Not(p) => collect_groups(p, out),
+        Claim::And(ps) => ps.iter().for_each(|p| collect_groups(p, out)),
+        Claim::Forall { body, .. } => collect_groups(body, out),
+        Claim::Call { group, .. } => {
+            if !out.contains(group) {
+                out.push(*group);
+            }
+        }
+        Claim::Witness { .. } => {}
+    }
+}
+
+fn kind_text(k: &ChallengeKind, p: &Program) -> String {
+    let _ = p;
+    match k {
+        ChallengeKind::Not => "the negated claim itself".into(),
+        ChallengeKind::AndChild { index } => format!("negation of conjunct #{index}"),
+        ChallengeKind::Instance { value, .. } => {
+            format!("counter-example instance {}", hex0x(value))
+        }
+        ChallengeKind::Negation => {
+            "its negation, claimed on its own (no witness exists, so it wins by timeout)".into()
+        }
+    }
+}
+
+fn challenge_json(p: &Program, ch: &Challenge) -> Json {
+    json!({
+        "target": claim_json(p, &ch.target),
+        "counter": claim_json(p, &ch.counter),
+        "how": ch.kind,
+        "via_unfold": ch.via_unfold,
+    })
+}
+
+fn evidence_json(p: &Program, e: &Evidence) -> (Json, Json) {
+    let w = e
+        .witnesses
+        .iter()
+        .map(|w| {
+            json!({
+                "claim": claim_json(p, &w.claim),
+                "witness": hex0x(&w.witness),
+            })
+        })
+        .collect();
+    let c = e.challenges.iter().map(|c| challenge_json(p, c)).collect();
+    (Json::Array(w), Json::Array(c))
+}
+
+/// The JSON form of a verdict (the `--json` output of `ogs eval`).
+pub fn verdict_json(p: &Program, c: &Claim, v: &Verdict) -> Json {
+    let mut j = json!({ "claim": claim_json(p, c), "verdict": v.label() });
+    match v {
+        Verdict::True(e) => {
+            let (w, ch) = evidence_json(p, e);
+            j["witnesses"] = w;
+            j["responses"] = ch;
+        }
+        Verdict::False {
+            challenge,
+            evidence,
+        } => {
+            j["challenge"] = challenge_json(p, challenge);
+            let (w, ch) = evidence_json(p, evidence);
+            j["witnesses"] = w;
+            j["responses"] = ch;
+        }
+        Verdict::Unknown(m) => j["missing"] = json!(m),
+    }
+    j
+}
+
+/// The human-readable form of a verdict.
+pub fn verdict_text(p: &Program, c: &Claim, v: &Verdict) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("claim    {}\n", p.show(c)));
+    out.push_str(&format!("id       {:#x}\n", c.id()));
+    let evidence = |out: &mut String, e: &Evidence| {
+        if e.witnesses.is_empty() {
+            out.push_str("witnesses to show: none\n");
+        } else {
+            out.push_str("witnesses to show:\n");
+            for w in &e.witnesses {
+                out.push_str(&format!("  - for  {}\n", p.show(&w.claim)));
+                out.push_str(&format!("    id   {:#x}\n", w.claim.id()));
+                out.push_str(&format!("    show {}\n", hex0x(&w.witness)));
+            }
+        }
+        if !e.challenges.is_empty() {
+            out.push_str("if the other side claims these, challenge them:\n");
+            for ch in &e.challenges {
+                out.push_str(&format!("  - against {}\n", p.show(&ch.target)));
+                out.push_str(&format!("    post    {}\n", p.show(&ch.counter)));
+                out.push_str(&format!("    ({})\n", kind_text(&ch.kind, p)));
+            }
+        }
+    };
+    match v {
+        Verdict::True(e) => {
+            out.push_str("verdict  TRUE — the claim holds; defend it with:\n");
+            evidence(&mut out, e);
+        }
+        Verdict::False {
+            challenge,
+            evidence: e,
+        } => {
+            out.push_str("verdict  FALSE — post this counter-claim:\n");
+            out.push_str(&format!("  counter-claim {}\n", p.show(&challenge.counter)));
+            out.push_str(&format!("  id            {:#x}\n", challenge.counter.id()));
+            out.push_str(&format!(
+                "  encoding      {}\n",
+                hex0x(&challenge.counter.encode())
+            ));
+            out.push_str(&format!(
+                "  challenges    {}{}\n",
+                kind_text(&challenge.kind, p),
+                if challenge.via_unfold {
+                    " (of the definition's unfolding)"
+                } else {
+                    ""
+                }
+            ));
+            evidence(&mut out, e);
+        }
+        Verdict::Unknown(m) => {
+            out.push_str("verdict  UNKNOWN — local information does not decide it; missing:\n");
+            for x in m {
+                out.push_str(&format!("  - {x}\n"));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,662 @@
+//! Registered verifiers and quantifiers (Rust side).
+//!
+//! Each has a name (its on-chain id is `keccak256(name)`), typed parameters,
+//! an exact check (`verify` / `quantify`, the same semantics as the on-chain
+//! contract: a bad witness gives `false`, never an error) and an off-chain
+//! search over [`LocalInfo`] that says what local information implies.
+
+use super::claim::Name;
+use super::crypto::{merkle_proof, merkle_verify, recover};
+use super::local::{parse_channel_update, update_digest, LocalInfo};
+use super::value::{decode_list, encode_list, StructType, Type, Value};
+use alloy_primitives::{Address, B256, U256};
+use alloy_sol_types::SolValue;
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+/// A parameter type in a verifier or quantifier signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParamType {
+    /// Exactly this type.
+    Is(Type),
+    /// Any type; all `Any` parameters of one signature must have the same type.
+    Any,
+}
+
+/// What local information says about a witness.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Search {
+    /// A witness that makes `verify` true.
+    Found(Vec<u8>),
+    /// Local information shows no witness exists (the reason says why).
+    Absent(String),
+    /// Local information does not tell; the string says what is missing.
+    Missing(String),
+}
+
+/// One instance of a quantifier's domain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Instance {
+    /// The element, canonically encoded.
+    pub value: Vec<u8>,
+    /// Membership proof for `quantify` (empty where none is needed).
+    pub proof: Vec<u8>,
+}
+
+/// A quantifier's domain as far as local information knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Domain {
+    /// Known members, in a deterministic order.
+    pub instances: Vec<Instance>,
+    /// `None` if `instances` is the whole domain; else what is missing.
+    pub incomplete: Option<String>,
+}
+
+/// A registered verifier: the `V` of `WITNESS_EXISTS(V, a)`.
+pub trait Verifier: Send + Sync {
+    /// Registry name.
+    fn name(&self) -> &'static str;
+    /// Parameter names and types.
+    fn params(&self) -> Vec<(&'static str, ParamType)>;
+    /// One-line description (shown by `ogs registry`).
+    fn doc(&self) -> &'static str;
+    /// What the witness is.
+    fn witness_doc(&self) -> &'static str;
+    /// `V.verify(args, witness)`; `false` for anything malformed.
+    fn verify(&self, args: &[Vec<u8>], witness: &[u8]) -> bool;
+    /// Looks for a witness in local information.
+    fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search;
+}
+
+/// A registered quantifier: the `Q` of `UNIVERSAL_QUANTIFIER(Q, a, x ⇒ P)`.
+pub trait Quantifier: Send + Sync {
+    /// Registry name.
+    fn name(&self) -> &'static str;
+    /// Parameter names and types.
+    fn params(&self) -> Vec<(&'static str, ParamType)>;
+    /// The type of the bound variable.
+    fn element_type(&self) -> Type;
+    /// One-line description.
+    fn doc(&self) -> &'static str;
+    /// `Q.quantify(args, t)`, with an optional membership proof; `false` for anything malformed.
+    fn quantify(&self, args: &[Vec<u8>], t: &[u8], proof: &[u8]) -> bool;
+    /// The domain as local information knows it.
+    fn domain(&self, args: &[Vec<u8>], info: &LocalInfo) -> Domain;
+}
+
+/// Verifiers and quantifiers by name.
+#[derive(Clone, Default)]
+pub struct Registry {
+    verifiers: BTreeMap<&'static str, Arc<dyn Verifier>>,
+    quantifiers: BTreeMap<&'static str, Arc<dyn Quantifier>>,
+    by_id: BTreeMap<Name, &'static str>,
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// The standard registry: every built-in verifier and quantifier.
+    pub fn standard() -> Self {
+        let mut r = Registry::empty();
+        r.add_verifier(Arc::new(SignedBy));
+        r.add_verifier(Arc::new(AllSigned));
+        r.add_verifier(Arc::new(Preimage));
+        r.add_verifier(Arc::new(MerkleIncluded));
+        r.add_verifier(Arc::new(Eq));
+        r.add_verifier(Arc::new(Lt));
+        r.add_quantifier(Arc::new(Below));
+        r.add_quantifier(Arc::new(Range));
+        r.add_quantifier(Arc::new(HigherNonce));
+        r.add_quantifier(Arc::new(Members));
+        r
+    }
+
+    /// Registers a verifier (replacing one of the same name).
+    pub fn add_verifier(&mut self, v: Arc<dyn Verifier>) {
+        self.by_id.insert(Name::of(v.name()), v.name());
+        self.verifiers.insert(v.name(), v);
+    }
+
+    /// Registers a quantifier (replacing one of the same name).
+    pub fn add_quantifier(&mut self, q: Arc<dyn Quantifier>) {
+        self.by_id.insert(Name::of(q.name()), q.name());
+        self.quantifiers.insert(q.name(), q);
+    }
+
+    /// A verifier by name.
+    pub fn verifier(&self, name: &str) -> Option<&Arc<dyn Verifier>> {
+        self.verifiers.get(name)
+    }
+
+    /// A quantifier by name.
+    pub fn quantifier(&self, name: &str) -> Option<&Arc<dyn Quantifier>> {
+        self.quantifiers.get(name)
+    }
+
+    /// A verifier by on-chain id.
+    pub fn verifier_by_id(&self, id: &Name) -> Option<&Arc<dyn Verifier>> {
+        self.by_id.get(id).and_then(|n| self.verifiers.get(n))
+    }
+
+    /// A quantifier by on-chain id.
+    pub fn quantifier_by_id(&self, id: &Name) -> Option<&Arc<dyn Quantifier>> {
+        self.by_id.get(id).and_then(|n| self.quantifiers.get(n))
+    }
+
+    /// The registry name of an id, if known.
+    pub fn name_of(&self, id: &Name) -> Option<&'static str> {
+        self.by_id.get(id).copied()
+    }
+
+    /// All verifiers, by name.
+    pub fn verifiers(&self) -> impl Iterator<Item = &Arc<dyn Verifier>> {
+        self.verifiers.values()
+    }
+
+    /// All quantifiers, by name.
+    pub fn quantifiers(&self) -> impl Iterator<Item = &Arc<dyn Quantifier>> {
+        self.quantifiers.values()
+    }
+}
+
+/// The built-in struct of a state-channel update:
+/// `struct ChannelUpdate { channel: bytes32, nonce: uint256, state_hash: bytes32, participants: address[] }`.
+pub fn channel_update_type() -> Type {
+    static T: OnceLock<Arc<StructType>> = OnceLock::new();
+    Type::Struct(
+        T.get_or_init(|| {
+            Arc::new(StructType {
+                name: "ChannelUpdate".into(),
+                fields: vec![
+                    ("channel".into(), Type::Bytes32),
+                    ("nonce".into(), Type::Uint256),
+                    ("state_hash".into(), Type::Bytes32),
+                    ("participants".into(), Type::Array(Box::new(Type::Address))),
+                ],
+            })
+        })
+        .clone(),
+    )
+}
+
+/// The struct types every file can use without declaring them.
+pub fn builtin_structs() -> Vec<Type> {
+    vec![channel_update_type()]
+}
+
+fn arg<'a>(args: &'a [Vec<u8>], i: usize, ty: &Type) -> Option<Value> {
+    args.get(i)
+        .and_then(|a: &'a Vec<u8>| Value::decode(ty, a).ok())
+}
+fn uint_arg(args: &[Vec<u8>], i: usize) -> Option<U256> {
+    arg(args, i, &Type::Uint256).and_then(|v| v.as_uint())
+}
+fn b32_arg(args: &[Vec<u8>], i: usize) -> Option<B256> {
+    match arg(args, i, &Type::Bytes32)? {
+        Value::Bytes32(b) => Some(b),
+        _ => None,
+    }
+}
+fn addr_arg(args: &[Vec<u8>], i: usize) -> Option<Address> {
+    match arg(args, i, &Type::Address)? {
+        Value::Address(a) => Some(a),
+        _ => None,
+    }
+}
+fn update_arg(args: &[Vec<u8>], i: usize) -> Option<(Value, B256, U256, Vec<Address>)> {
+    let v = arg(args, i, &channel_update_type())?;
+    let (c, n, ps) = parse_channel_update(&v)?;
+    Some((v, c, n, ps))
+}
+
+/// `signed_by(message: bytes32, signer: address)`.
+struct SignedBy;
+impl Verifier for SignedBy {
+    fn name(&self) -> &'static str {
+        "signed_by"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![
+            ("message", ParamType::Is(Type::Bytes32)),
+            ("signer", ParamType::Is(Type::Address)),
+        ]
+    }
+    fn doc(&self) -> &'static str {
+        "`signer` signed the 32-byte `message` (EIP-191 personal message, secp256k1)"
+    }
+    fn witness_doc(&self) -> &'static str {
+        "65-byte signature r ‖ s ‖ v (v ∈ {27, 28}, low s)"
+    }
+    fn verify(&self, args: &[Vec<u8>], w: &[u8]) -> bool {
+        match (b32_arg(args, 0), addr_arg(args, 1)) {
+            (Some(m), Some(s)) => recover(m, w).is_ok_and(|a| a == s),
+            _ => false,
+        }
+    }
+    fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search {
+        let (Some(m), Some(s)) = (b32_arg(args, 0), addr_arg(args, 1)) else {
+            return Search::Absent("malformed arguments".into());
+        };
+        match info.signature(&m, &s) {
+            Some(sig) => Search::Found(sig.to_vec()),
+            None if info.is_own(&s) => Search::Absent(format!(
+                "{s:#x} is one of your own addresses and never signed {m:#x}"
+            )),
+            None => Search::Missing(format!("a signature of {s:#x} on message {m:#x}")),
+        }
+    }
+}
+
+/// `all_signed(update: ChannelUpdate)`.
+struct AllSigned;
+impl Verifier for AllSigned {
+    fn name(&self) -> &'static str {
+        "all_signed"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![("update", ParamType::Is(channel_update_type()))]
+    }
+    fn doc(&self) -> &'static str {
+        "every participant of the channel update signed keccak256(encoding of the update)"
+    }
+    fn witness_doc(&self) -> &'static str {
+        "abi.encode(bytes[] signatures), one 65-byte signature per participant, in order"
+    }
+    fn verify(&self, args: &[Vec<u8>], w: &[u8]) -> bool {
+        let Some((v, _, _, ps)) = update_arg(args, 0) else {
+            return false;
+        };
+        let Ok(sigs) = decode_list(w) else {
+            return false;
+        };
+        if ps.is_empty() || sigs.len() != ps.len() {
+            return false;
+        }
+        let digest = update_digest(&v);
+        ps.iter()
+            .zip(&sigs)
+            .all(|(p, s)| recover(digest, s).is_ok_and(|a| a == *p))
+    }
+    fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search {
+        let Some((v, channel, nonce, ps)) = update_arg(args, 0) else {
+            return Search::Absent("malformed arguments".into());
+        };
+        if ps.is_empty() {
+            return Search::Absent("an update without participants is never fully signed".into());
+        }
+        let known = info
+            .channel(&channel)
+            .and_then(|c| c.updates.iter().find(|u| u.nonce == nonce && u.value == v));
+        let held: Vec<Option<Vec<u8>>> = match known {
+            Some(k) => k.signatures.clone(),
+            None => vec![None; ps.len()],
+        };
+        if held.len() == ps.len() && held.iter().all(Option::is_some) {
+            return Search::Found(encode_list(held.into_iter().flatten().collect()));
+        }
+        let unsigned: Vec<&Address> = ps
+            .iter()
+            .zip(&held)
+            .filter(|(_, s)| s.is_none())
+            .map(|(p, _)| p)
+            .collect();
+        if let Some(me) = unsigned.iter().find(|p| info.is_own(p)) {
+            return Search::Absent(format!(
+                "your own address {me:#x} never signed update nonce {nonce} of channel {channel:#x}"
+            ));
+        }
+        let who: Vec<String> = unsigned.iter().map(|a| format!("{a:#x}")).collect();
+        Search::Missing(format!(
+            "signatures of {} on update nonce {nonce} of channel {channel:#x}",
+            who.join(", ")
+        ))
+    }
+}
+
+/// `preimage(hash: bytes32)`.
+struct Preimage;
+impl Verifier for Preimage {
+    fn name(&self) -> &'static str {
+        "preimage"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![("hash", ParamType::Is(Type::Bytes32))]
+    }
+    fn doc(&self) -> &'static str {
+        "someone knows data whose keccak256 is `hash`"
+    }
+    fn witness_doc(&self) -> &'static str {
+        "the pre-image bytes"
+    }
+    fn verify(&self, args: &[Vec<u8>], w: &[u8]) -> bool {
+        b32_arg(args, 0).is_some_and(|h| alloy_primitives::keccak256(w) == h)
+    }
+    fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search {
+        let Some(h) = b32_arg(args, 0) else {
+            return Search::Absent("malformed arguments".into());
+        };
+        match info.preimage(&h) {
+            Some(d) => Search::Found(d.to_vec()),
+            None => Search::Missing(format!("a keccak256 pre-image of {h:#x}")),
+        }
+    }
+}
+
+/// Encodes a Merkle inclusion witness: `abi.encode(uint256 index, bytes32[] siblings)`.
+pub fn encode_merkle_witness(index: u64, siblings: &[B256]) -> Vec<u8> {
+    (U256::from(index), siblings.to_vec()).abi_encode_params()
+}
+
+/// Decodes a Merkle inclusion witness (strict).
+pub fn decode_merkle_witness(w: &[u8]) -> Option<(u64, Vec<B256>)> {
+    let (i, s) = <(U256, Vec<B256>)>::abi_decode_params(w).ok()?;
+    let i = u64::try_from(i).ok()?;
+    (encode_merkle_witness(i, &s) == w).then_some((i, s))
+}
+
+fn merkle_search(root: B256, leaf: B256, info: &LocalInfo) -> Search {
+    let Some(set) = info.merkle_set(&root) else {
+        return Search::Missing(format!("the leaves of the Merkle set with root {root:#x}"));
+    };
+    match set.leaves.iter().position(|l| *l == leaf) {
+        Some(i) => match merkle_proof(&set.leaves, i) {
+            Some(p) => Search::Found(encode_merkle_witness(i as u64, &p)),
+            None => Search::Missing("a Merkle proof".into()),
+        },
+        None if set.complete => Search::Absent(format!("{leaf:#x} is not in the set {root:#x}")),
+        None => Search::Missing(format!("a Merkle proof of {leaf:#x} under {root:#x}")),
+    }
+}
+
+/// `merkle_included(root: bytes32, leaf: bytes32)`.
+struct MerkleIncluded;
+impl Verifier for MerkleIncluded {
+    fn name(&self) -> &'static str {
+        "merkle_included"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![
+            ("root", ParamType::Is(Type::Bytes32)),
+            ("leaf", ParamType::Is(Type::Bytes32)),
+        ]
+    }
+    fn doc(&self) -> &'static str {
+        "`leaf` is in the keccak256 binary Merkle tree with root `root`"
+    }
+    fn witness_doc(&self) -> &'static str {
+        "abi.encode(uint256 index, bytes32[] siblings), siblings bottom-up"
+    }
+    fn verify(&self, args: &[Vec<u8>], w: &[u8]) -> bool {
+        match (b32_arg(args, 0), b32_arg(args, 1), decode_merkle_witness(w)) {
+            (Some(r), Some(l), Some((i, s))) => merkle_verify(r, l, i, &s),
+            _ => false,
+        }
+    }
+    fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search {
+        match (b32_arg(args, 0), b32_arg(args, 1)) {
+            (Some(r), Some(l)) => merkle_search(r, l, info),
+            _ => Search::Absent("malformed arguments".into()),
+        }
+    }
+}
+
+/// `eq(a, b)` for any type.
+struct Eq;
+impl Verifier for Eq {
+    fn name(&self) -> &'static str {
+        "eq"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![("a", ParamType::Any), ("b", ParamType::Any)]
+    }
+    fn doc(&self) -> &'static str {
+        "`a` equals `b` (same type; compares canonical encodings); the witness is ignored"
+    }
+    fn witness_doc(&self) -> &'static str {
+        "ignored (empty)"
+    }
+    fn verify(&self, args: &[Vec<u8>], _: &[u8]) -> bool {
+        args.len() == 2 && args[0] == args[1]
+    }
+    fn search(&self, args: &[Vec<u8>], _: &LocalInfo) -> Search {
+        if self.verify(args, &[]) {
+            Search::Found(Vec::new())
+        } else {
+            Search::Absent("the values differ".into())
+        }
+    }
+}
+
+/// `lt(a: uint256, b: uint256)`.
+struct Lt;
+impl Verifier for Lt {
+    fn name(&self) -> &'static str {
+        "lt"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![
+            ("a", ParamType::Is(Type::Uint256)),
+            ("b", ParamType::Is(Type::Uint256)),
+        ]
+    }
+    fn doc(&self) -> &'static str {
+        "`a < b` as unsigned integers; the witness is ignored"
+    }
+    fn witness_doc(&self) -> &'static str {
+        "ignored (empty)"
+    }
+    fn verify(&self, args: &[Vec<u8>], _: &[u8]) -> bool {
+        matches!((uint_arg(args, 0), uint_arg(args, 1)), (Some(a), Some(b)) if a < b)
+    }
+    fn search(&self, args: &[Vec<u8>], _: &LocalInfo) -> Search {
+        if self.verify(args, &[]) {
+            Search::Found(Vec::new())
+        } else {
+            Search::Absent("a is not less than b".into())
+        }
+    }
+}
+
+/// Largest integer domain the evaluator enumerates.
+pub const MAX_ENUMERATED: u64 = 1 << 16;
+
+fn int_domain(lo: U256, hi: U256) -> Domain {
+    if hi <= lo {
+        return Domain {
+            instances: Vec::new(),
+            incomplete: None,
+        };
+    }
+    let n = hi - lo;
+    if n > U256::from(MAX_ENUMERATED) {
+        return Domain {
+            instances: Vec::new(),
+            incomplete: Some(format!(
+                "the domain has {n} elements, more than the {MAX_ENUMERATED} the evaluator enumerates"
+            )),
+        };
+    }
+    let n = n.to::<u64>();
+    Domain {
+        instances: (0..n)
+            .map(|k| Instance {
+                value: Value::Uint(lo + U256::from(k)).encode(),
+                proof: Vec::new(),
+            })
+            .collect(),
+        incomplete: None,
+    }
+}
+
+/// `below(n: uint256)`: the integers `0 ≤ t < n`.
+struct Below;
+impl Quantifier for Below {
+    fn name(&self) -> &'static str {
+        "below"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![("n", ParamType::Is(Type::Uint256))]
+    }
+    fn element_type(&self) -> Type {
+        Type::Uint256
+    }
+    fn doc(&self) -> &'static str {
+        "the unsigned integers t with t < n"
+    }
+    fn quantify(&self, args: &[Vec<u8>], t: &[u8], _: &[u8]) -> bool {
+        let t = Value::decode(&Type::Uint256, t)
+            .ok()
+            .and_then(|v| v.as_uint());
+        matches!((uint_arg(args, 0), t), (Some(n), Some(t)) if t < n)
+    }
+    fn domain(&self, args: &[Vec<u8>], _: &LocalInfo) -> Domain {
+        int_domain(U256::ZERO, uint_arg(args, 0).unwrap_or_default())
+    }
+}
+
+/// `range(lo: uint256, hi: uint256)`: the integers `lo ≤ t < hi`.
+struct Range;
+impl Quantifier for Range {
+    fn name(&self) -> &'static str {
+        "range"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![
+            ("lo", ParamType::Is(Type::Uint256)),
+            ("hi", ParamType::Is(Type::Uint256)),
+        ]
+    }
+    fn element_type(&self) -> Type {
+        Type::Uint256
+    }
+    fn doc(&self) -> &'static str {
+        "the unsigned integers t with lo ≤ t < hi"
+    }
+    fn quantify(&self, args: &[Vec<u8>], t: &[u8], _: &[u8]) -> bool {
+        let t = Value::decode(&Type::Uint256, t)
+            .ok()
+            .and_then(|v| v.as_uint());
+        matches!((uint_arg(args, 0), uint_arg(args, 1), t), (Some(lo), Some(hi), Some(t)) if lo <= t && t < hi)
+    }
+    fn domain(&self, args: &[Vec<u8>], _: &LocalInfo) -> Domain {
+        int_domain(
+            uint_arg(args, 0).unwrap_or_default(),
+            uint_arg(args, 1).unwrap_or_default(),
+        )
+    }
+}
+
+/// `higher_nonce(u: ChannelUpdate)`: updates of the same channel and participants with a higher nonce.
+struct HigherNonce;
+impl Quantifier for HigherNonce {
+    fn name(&self) -> &'static str {
+        "higher_nonce"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![("update", ParamType::Is(channel_update_type()))]
+    }
+    fn element_type(&self) -> Type {
+        channel_update_type()
+    }
+    fn doc(&self) -> &'static str {
+        "channel updates t with t.channel = u.channel, t.participants = u.participants and t.nonce > u.nonce"
+    }
+    fn quantify(&self, args: &[Vec<u8>], t: &[u8], _: &[u8]) -> bool {
+        let Some((_, c, n, ps)) = update_arg(args, 0) else {
+            return false;
+        };
+        let Some((_, tc, tn, tps)) = update_arg(&[t.to_vec()], 0) else {
+            return false;
+        };
+        tc == c && tps == ps && tn > n
+    }
+    fn domain(&self, args: &[Vec<u8>], info: &LocalInfo) -> Domain {
+        let Some((_, c, n, ps)) = update_arg(args, 0) else {
+            return Domain {
+                instances: Vec::new(),
+                incomplete: Some("malformed arguments".into()),
+            };
+        };
+        let Some(ch) = info.channel(&c) else {
+            return Domain {
+                instances: Vec::new(),
+                incomplete: Some(format!("the updates of channel {c:#x}")),
+            };
+        };
+        // Updates are sorted by nonce, highest first: stop at the first one not above `n`.
+        let instances = ch
+            .updates
+            .iter()
+            .take_while(|u| u.nonce > n)
+            .filter(|u| parse_channel_update(&u.value).is_some_and(|(_, _, p)| p == ps))
+            .map(|u| Instance {
+                value: u.value.encode(),
+                proof: Vec::new(),
+            })
+            .collect();
+        Domain {
+            instances,
+            incomplete: (!ch.complete || ch.participants != ps).then(|| {
+                format!(
+                    "the complete list of updates of channel {c:#x} (mark the channel \"complete\": true in local information once every update you signed is listed)"
+                )
+            }),
+        }
+    }
+}
+
+/// `members(root: bytes32)`: the leaves of the Merkle set with that root.
+struct Members;
+impl Quantifier for Members {
+    fn name(&self) -> &'static str {
+        "members"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![("root", ParamType::Is(Type::Bytes32))]
+    }
+    fn element_type(&self) -> Type {
+        Type::Bytes32
+    }
+    fn doc(&self) -> &'static str {
+        "the leaves of the committed Merkle set `root` (an instance comes with its inclusion proof)"
+    }
+    fn quantify(&self, args: &[Vec<u8>], t: &[u8], proof: &[u8]) -> bool {
+        MerkleIncluded.verify(
+            &[args.first().cloned().unwrap_or_default(), t.to_vec()],
+            proof,
+        )
+    }
+    fn domain(&self, args: &[Vec<u8>], info: &LocalInfo) -> Domain {
+        let Some(root) = b32_arg(args, 0) else {
+            return Domain {
+                instances: Vec::new(),
+                incomplete: Some("malformed arguments".into()),
+            };
+        };
+        let Some(set) = info.merkle_set(&root) else {
+            return Domain {
+                instances: Vec::new(),
+                incomplete: Some(format!("the leaves of the Merkle set with root {root:#x}")),
+            };
+        };
+        let instances = set
+            .leaves
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                merkle_proof(&set.leaves, i).map(|p| Instance {
+                    value: l.to_vec(),
+                    proof: encode_merkle_witness(i as u64, &p),
+                })
+            })
+            .collect();
+        Domain {
+            instances,
+            incomplete: (!set.complete)
+                .then(|| format!("the complete leaf list of the Merkle set {root:#x}")),
+        }
+    }
+}
