@@ -51,7 +51,7 @@ fn corpus_ok() {
                 Some((g, i)) => format!("recursive: group {g:#x} #{i}"),
                 None => "inlined".into(),
             };
-            out.push_str(&format!("{name} [{kind}]\n    {}\n", p.show(&d.template)));
+            out.push_str(&format!("{name} [{kind}]\n    {}\n", p.show_def(d)));
         }
         snapshot(&format!("ok__{}", stem(&f)), &out);
     }
@@ -125,8 +125,8 @@ fn library_channel_checks() {
         .expect("library checks");
     assert!(p.defs.contains_key("channel_exit"));
     assert_eq!(
-        p.show(&p.defs["channel_exit"].template),
-        "forall x0 in higher_nonce(param0): not witness all_signed(x0)"
+        p.show_def(&p.defs["channel_exit"]),
+        "forall x0 in higher_nonce(u): not witness all_signed(x0)"
     );
 }
 
@@ -142,23 +142,23 @@ fn desugaring_follows_the_spec() {
         &reg,
     )
     .expect("checks");
-    let show = |n: &str| p.show(&p.defs[n].template);
+    let show = |n: &str| p.show_def(&p.defs[n]);
     // P or Q = NOT(AND(NOT P, NOT Q))
     assert_eq!(
         show("or_"),
-        "not (not witness eq(param0, param1) and not witness lt(param0, param1))"
+        "not (not witness eq(a, b) and not witness lt(a, b))"
     );
     // exists x in Q: P = NOT(UQ(Q, x => NOT P))
     assert_eq!(
         show("ex"),
-        "not (forall x0 in below(param0): not witness eq(x0, 3))"
+        "not (forall x0 in below(n): not witness eq(x0, 3))"
     );
     // double negation removed
-    assert_eq!(show("dn"), "witness eq(param0, 1)");
+    assert_eq!(show("dn"), "witness eq(a, 1)");
     // AND flattened
     assert_eq!(
         show("flat"),
-        "witness eq(param0, 1) and witness eq(param0, 2) and witness eq(param0, 3)"
+        "witness eq(a, 1) and witness eq(a, 2) and witness eq(a, 3)"
     );
 }
 

@@ -9,6 +9,8 @@ use serde_json::{json, Value as Json};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+pub mod mips;
+
 /// ogs: write claims, decide them from local information, encode them for the dispute contract.
 #[derive(Parser, Debug)]
 #[command(name = "ogs", version, about, long_about = None)]
@@ -71,6 +73,9 @@ pub enum Cmd {
     },
     /// List the registered verifiers and quantifiers with their signatures.
     Registry,
+    /// The MIPS fault-proof VM: run programs, produce step witnesses, check ELFs.
+    #[command(subcommand)]
+    Mips(mips::MipsCmd),
 }
 
 /// Runs the CLI; returns the process exit code.
@@ -126,7 +131,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                         Some((g, i)) => format!("recursive, group {g:#x} #{i}"),
                         None => "inlined at call sites".into(),
                     };
-                    println!("def {name} ({kind}):\n    {}", p.show(&d.template));
+                    println!("def {name} ({kind}):\n    {}", p.show_def(d));
                 }
             }
             println!(
@@ -221,6 +226,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             Ok(i32::from(failed))
         }
+        Cmd::Mips(cmd) => mips::run(cmd),
         Cmd::Registry => {
             let r = Registry::standard();
             println!("verifiers (WITNESS_EXISTS; on-chain id = keccak256(name)):");

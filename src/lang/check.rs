@@ -200,11 +200,9 @@ impl Loader {
                 return;
             }
         }
-        let base = Path::new(&u.path)
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        if let Some((name, text)) = LIBRARY.iter().find(|(n, _)| *n == base || *n == u.path) {
+        // The library answers to its bare file names only: `use "x/channel.ogs"`
+        // names a file of the user's, and must not silently load the library's.
+        if let Some((name, text)) = LIBRARY.iter().find(|(n, _)| *n == u.path) {
             if self.seen.insert(format!("<library>/{name}")) {
                 self.add_text(format!("<library>/{name}"), None, text.to_string());
             }
@@ -640,6 +638,17 @@ impl Checker {
                 .collect(),
         };
         let template = self.formula(&d.body, &env, 0)?;
+        let size = claim_size(&template);
+        if size > MAX_CLAIM_NODES {
+            self.error(
+                d.name.span,
+                "ogs::too-large",
+                format!("`{name}` compiles to a claim of {size} nodes, more than the limit of {MAX_CLAIM_NODES}"),
+                "this definition",
+                Some("calls to non-recursive definitions are inlined, so using one several times copies it each time; factor the repetition into a quantifier".into()),
+            );
+            return None;
+        }
         self.defs.insert(
             name.to_string(),
             DefInfo {
@@ -656,30 +665,18 @@ impl Checker {
 
     /// Checks a group of mutually recursive definitions and content-addresses it.
     fn check_group(&mut self, members: &[String]) {
+        // Check every member (so all errors are reported), then give up if any failed.
         let mut templates = Vec::new();
+        let mut ok = true;
         for (i, m) in members.iter().enumerate() {
             // Group id unknown yet: in-group calls use the zero id.
             match self.check_def(m, Some((B256::ZERO, i as u32))) {
                 Some(t) => templates.push((self.defs[m].params.len() as u32, t)),
-                None => return,
+                None => ok = false,
             }
         }
-        // A member whose body is directly a call into the group makes no progress when unfolded.
-        for (i, (_, t)) in templates.iter().enumerate() {
-            if let Claim::Call { group, .. } = t {
-                if group.is_zero() {
-                    let (file, d) = self.ast_defs[&members[i]].clone();
-                    self.cur_file = file;
-                    self.error(
-                        d.body.span(),
-                        "ogs::recursion",
-                        format!("`{}` unfolds to a call of its own group without making progress", members[i]),
-                        "this body is just a recursive call",
-                        Some("recursive definitions must reach a NOT, AND, quantifier or witness before calling themselves again".into()),
-                    );
-                    return;
-                }
-            }
+        if !ok || !self.recursion_makes_progress(members) {
+            return;
         }
         let refs: Vec<(u32, &Claim)> = templates.iter().map(|(a, t)| (*a, t)).collect();
         let (id, encoding) = encode_group(&refs);
@@ -697,6 +694,57 @@ impl Checker {
                 encoding,
             },
         );
+    }
+
+    /// Every call cycle inside a group must pass through the body of a
+    /// quantifier: otherwise unfolding leads back to the same call with
+    /// arguments built from the same parameters (there is no arithmetic and no
+    /// recursive type to shrink them), and a dispute over it would never make
+    /// progress — e.g. `def liar(x: uint256) := not liar(x)`, whose only
+    /// challenge is itself.
+    fn recursion_makes_progress(&mut self, members: &[String]) -> bool {
+        let mut g = DiGraph::<usize, ast::Span>::new();
+        let nodes: Vec<_> = (0..members.len()).map(|i| g.add_node(i)).collect();
+        for (i, m) in members.iter().enumerate() {
+            let mut calls = Vec::new();
+            unguarded_calls(&self.ast_defs[m].1.body, &mut calls);
+            for (callee, span) in calls {
+                if let Some(j) = members.iter().position(|x| *x == callee) {
+                    g.add_edge(nodes[i], nodes[j], span);
+                }
+            }
+        }
+        let mut ok = true;
+        for scc in petgraph::algo::tarjan_scc(&g) {
+            let cyclic = scc.len() > 1 || g.contains_edge(scc[0], scc[0]);
+            if !cyclic {
+                continue;
+            }
+            ok = false;
+            let first = g[scc[0]];
+            let names: Vec<&str> = scc.iter().rev().map(|n| members[g[*n]].as_str()).collect();
+            // Point at the call that closes the cycle from the first member.
+            let span = g
+                .edges(scc[0])
+                .find(|e| scc.contains(&petgraph::visit::EdgeRef::target(e)))
+                .map(|e| *e.weight())
+                .unwrap_or_default();
+            let (file, _) = self.ast_defs[&members[first]].clone();
+            self.cur_file = file;
+            let cycle = if names.len() == 1 {
+                format!("`{}` calls itself", names[0])
+            } else {
+                format!("`{}` call each other", names.join("` → `"))
+            };
+            self.error(
+                span,
+                "ogs::recursion",
+                format!("{cycle} outside any quantifier: a dispute over it would never make progress"),
+                "recursive call not inside a `forall`/`exists` body",
+                Some("recursive definitions may call themselves only inside quantifier bodies (bisection picks its midpoint with `exists m in …: …`)".into()),
+            );
+        }
+        ok
     }
 
     // --------------------------------------------------------------- formulas
@@ -763,13 +811,18 @@ impl Checker {
                         )),
                     );
                     None
-                } else if env.lookup(n).is_some() {
+                } else if let Some((_, ty, _)) = env.lookup(n) {
+                    let help = if *ty == Type::Bool {
+                        format!("to test a bool, write `eq({n}, true)`")
+                    } else {
+                        format!("`{n}` has type {ty}; test it with a verifier such as `eq({n}, …)` or `lt({n}, …)`")
+                    };
                     self.error(
                         c.name.span,
                         "ogs::not-a-formula",
                         format!("`{n}` is a value, not a formula"),
                         "cannot be called",
-                        Some(format!("to test a bool, write `eq({n}, true)`")),
+                        Some(help),
                     );
                     None
                 } else {
@@ -846,7 +899,28 @@ impl Checker {
             }
         }
         if any_ty.is_none() && params.iter().any(|(_, p)| *p == ParamType::Any) {
-            self.error(c.span, "ogs::type", format!("cannot infer the argument type of `{}`", c.name.name), "no argument here has a known type", Some("hex literals have no type by themselves; compare against a typed value or parameter".into()));
+            let help = if c
+                .args
+                .iter()
+                .any(|a| matches!(a, Expr::Array(es, _) if es.is_empty()))
+            {
+                "an empty array `[]` has no element type by itself; compare it against a typed value or parameter"
+            } else if c
+                .args
+                .iter()
+                .any(|a| matches!(a, Expr::Lit(Literal::Hex(_), _)))
+            {
+                "hex literals other than 40-digit addresses and 64-digit bytes32 have no type by themselves; compare against a typed value or parameter"
+            } else {
+                "give one of the arguments a known type, e.g. a parameter or a struct value"
+            };
+            self.error(
+                c.span,
+                "ogs::type",
+                format!("cannot infer the argument type of `{}`", c.name.name),
+                "no argument here has a known type",
+                Some(help.into()),
+            );
             return None;
         }
         let mut out = Vec::new();
@@ -922,9 +996,19 @@ impl Checker {
         let n = c.name.name.clone();
         let (dfile, d) = self.ast_defs.get(&n)?.clone();
         let caller_file = self.cur_file;
-        self.cur_file = dfile;
-        let params = self.params_of(&d);
-        self.cur_file = caller_file;
+        // The definition's own check reports problems with its parameters.
+        let params = match self.defs.get(&n) {
+            Some(info) => Some(info.params.clone()),
+            None => {
+                let was = self.report;
+                self.report = false;
+                self.cur_file = dfile;
+                let p = self.params_of(&d);
+                self.cur_file = caller_file;
+                self.report = was;
+                p
+            }
+        };
         let params = params?;
         if !self.arity(c, "definition", params.len()) {
             return None;
@@ -955,6 +1039,10 @@ impl Checker {
             return Some(Claim::Call { group, index, args });
         }
         // Non-recursive: inline the body with the arguments in place of the parameters.
+        // A definition that failed its own check is not inlined (its errors are reported there).
+        if !self.defs.contains_key(&n) {
+            return None;
+        }
         if self.inline_stack.len() > 64 || self.inline_stack.contains(&n) {
             return None;
         }
@@ -1349,6 +1437,29 @@ fn struct_names(t: &ast::TypeExpr) -> Vec<String> {
         ast::TypeExpr::Named(_) => vec![],
         ast::TypeExpr::Array(t, _) => struct_names(t),
         ast::TypeExpr::Tuple(ts, _) => ts.iter().flat_map(struct_names).collect(),
+    }
+}
+
+/// Largest compiled claim (in nodes) a definition or command-line claim may have.
+pub const MAX_CLAIM_NODES: usize = 10_000;
+
+/// Number of nodes of a claim.
+pub fn claim_size(c: &Claim) -> usize {
+    match c {
+        Claim::Not(p) => 1 + claim_size(p),
+        Claim::And(ps) => 1 + ps.iter().map(claim_size).sum::<usize>(),
+        Claim::Forall { body, .. } => 1 + claim_size(body),
+        Claim::Witness { .. } | Claim::Call { .. } => 1,
+    }
+}
+
+/// Calls in `f` that are not inside the body of a quantifier.
+fn unguarded_calls(f: &Formula, out: &mut Vec<(String, ast::Span)>) {
+    match f {
+        Formula::Not(p, _) => unguarded_calls(p, out),
+        Formula::And(ps, _) | Formula::Or(ps, _) => ps.iter().for_each(|p| unguarded_calls(p, out)),
+        Formula::Forall(_) | Formula::Exists(_) | Formula::Witness(_) => {}
+        Formula::Call(c) => out.push((c.name.name.clone(), c.name.span)),
     }
 }
 

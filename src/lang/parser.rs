@@ -272,8 +272,10 @@ impl<'a> P<'a> {
         }
     }
 
+    /// Whether keyword `k` comes next (no allocation: used on hot paths).
     fn peek_kw(&self, i: &'a str, k: &'static str) -> bool {
-        self.kw(i, k).is_ok()
+        let t = self.ws(i);
+        t.starts_with(k) && !t[k.len()..].starts_with(is_ident_char)
     }
 
     /// A word: identifier characters, reserved or not.
@@ -400,6 +402,8 @@ impl<'a> P<'a> {
             if i.is_empty() {
                 break;
             }
+            // A failed item may leave the nesting counter raised.
+            self.depth.set(0);
             match self.item(i) {
                 Ok((rest, item)) => {
                     items.push(item);
@@ -463,6 +467,9 @@ impl<'a> P<'a> {
     }
 
     fn opt_semi(&self, i: &'a str, last: Span) -> (&'a str, Span) {
+        if !self.peek_sym(i, ";") {
+            return (i, last);
+        }
         match self.sym(i, ";") {
             Ok((r, s)) => (r, s),
             Err(_) => (i, last),
@@ -543,9 +550,9 @@ impl<'a> P<'a> {
             let (rest, e) = elem(i).map_err(cut)?;
             out.push(e);
             i = rest;
-            match self.sym(i, ",") {
-                Ok((rest, _)) => i = rest,
-                Err(_) => {
+            match self.peek_sym(i, ",").then(|| self.sym(i, ",")) {
+                Some(Ok((rest, _))) => i = rest,
+                _ => {
                     if self.peek_sym(i, close) {
                         return Ok((i, out));
                     }
@@ -608,7 +615,14 @@ impl<'a> P<'a> {
                 }
             }
         };
+        let outer = self.depth.get();
         while self.peek_sym(i, "[") {
+            // Each suffix nests the type one level deeper.
+            let entered = self.enter(i);
+            if let Err(e) = entered {
+                self.depth.set(outer);
+                return Err(e);
+            }
             let (r, _) = self.sym(i, "[")?;
             let (r, _) = self
                 .sym(r, "]")
@@ -616,6 +630,7 @@ impl<'a> P<'a> {
             i = r;
             t = TypeExpr::Array(Box::new(t), self.span(start, i));
         }
+        self.depth.set(outer);
         Ok((i, t))
     }
 
@@ -729,15 +744,26 @@ impl<'a> P<'a> {
             Err(nom::Err::Error(_)) => {
                 let j = self.ws(i);
                 let end = self.word(j).map_or(self.off(j), |(_, (_, s))| s.end);
-                let found = if j.is_empty() {
-                    "the end of the input".to_string()
-                } else {
-                    format!("`{}`", j.chars().next().unwrap_or(' '))
+                let word = self.word(j).ok().map(|(_, (w, _))| w);
+                let found = match word {
+                    _ if j.is_empty() => "the end of the input".to_string(),
+                    Some(w) if RESERVED.contains(&w) => format!("keyword `{w}`"),
+                    Some(w) => format!("`{w}`"),
+                    None => format!("`{}`", j.chars().next().unwrap_or(' ')),
+                };
+                let help = match word {
+                    Some("true" | "false") => "booleans are values, not formulas: test one with `eq(b, true)`",
+                    Some(w) if !RESERVED.contains(&w) => "a name used as a formula is a call and needs parentheses: `name(…)`",
+                    _ => "a formula is `not P`, `P and Q`, `P or Q`, `(P)`, `forall x in Q(…): P`, `exists x in Q(…): P`, `witness V(…)` or `name(…)`",
                 };
                 Err(nom::Err::Error(
-                    PErr::at(self.off(j), "expected a formula", format!("expected a formula, found {found}"))
-                        .to(end)
-                        .help("a formula is `not P`, `P and Q`, `P or Q`, `(P)`, `forall x in Q(…): P`, `exists x in Q(…): P`, `witness V(…)` or `name(…)`"),
+                    PErr::at(
+                        self.off(j),
+                        "expected a formula",
+                        format!("expected a formula, found {found}"),
+                    )
+                    .to(end)
+                    .help(help),
                 ))
             }
             Err(e) => Err(e),
@@ -802,7 +828,13 @@ impl<'a> P<'a> {
 
     fn expr_inner(&self, i: &'a str) -> R<'a, Expr> {
         let (mut i, mut e) = self.atom_expr(i)?;
+        let outer = self.depth.get();
         while self.peek_sym(i, ".") {
+            // Each projection nests the expression one level deeper.
+            if let Err(e) = self.enter(i) {
+                self.depth.set(outer);
+                return Err(e);
+            }
             let (r, _) = self.sym(i, ".")?;
             let r2 = self.ws(r);
             if r2.starts_with(|c: char| c.is_ascii_digit()) {
@@ -823,6 +855,7 @@ impl<'a> P<'a> {
                 i = r3;
             }
         }
+        self.depth.set(outer);
         Ok((i, e))
     }
 

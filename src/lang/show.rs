@@ -2,7 +2,7 @@
 //! `not`, `and`, `witness V(…)` and `forall x in Q(…): …`), with values
 //! decoded by the types the registry and the definitions give them.
 
-use super::check::Program;
+use super::check::{DefInfo, Program};
 use crate::logic::claim::{Claim, Term};
 use crate::logic::registry::ParamType;
 use crate::logic::value::{Type, Value};
@@ -10,9 +10,30 @@ use crate::logic::value::{Type, Value};
 impl Program {
     /// Renders a compiled claim as text.
     pub fn show(&self, claim: &Claim) -> String {
-        self.show_at(claim, &mut Vec::new())
+        Shower {
+            p: self,
+            params: &[],
+        }
+        .show_at(claim, &mut Vec::new())
     }
 
+    /// Renders a definition's compiled body, with its parameters by name.
+    pub fn show_def(&self, def: &DefInfo) -> String {
+        Shower {
+            p: self,
+            params: &def.params,
+        }
+        .show_at(&def.template, &mut Vec::new())
+    }
+}
+
+/// Rendering context: the program, and the parameters of the template shown.
+struct Shower<'a> {
+    p: &'a Program,
+    params: &'a [(String, Type)],
+}
+
+impl Shower<'_> {
     fn show_at(&self, c: &Claim, binders: &mut Vec<Type>) -> String {
         match c {
             Claim::Not(p) => format!("not {}", self.operand(p, binders)),
@@ -21,7 +42,7 @@ impl Program {
                 .map(|p| self.operand(p, binders))
                 .collect::<Vec<_>>()
                 .join(" and "),
-            Claim::Witness { verifier, args } => match self.registry.verifier_by_id(verifier) {
+            Claim::Witness { verifier, args } => match self.p.registry.verifier_by_id(verifier) {
                 Some(v) => {
                     let params: Vec<ParamType> = v.params().into_iter().map(|(_, p)| p).collect();
                     let args = self.args(args, &params, binders);
@@ -38,7 +59,7 @@ impl Program {
                 args,
                 body,
             } => {
-                let (name, params, elem) = match self.registry.quantifier_by_id(quantifier) {
+                let (name, params, elem) = match self.p.registry.quantifier_by_id(quantifier) {
                     Some(q) => (
                         q.name().to_string(),
                         q.params().into_iter().map(|(_, p)| p).collect::<Vec<_>>(),
@@ -58,9 +79,9 @@ impl Program {
                 format!("forall {var} in {name}({args}): {body}")
             }
             Claim::Call { group, index, args } => {
-                let name = self.def_name(group, *index);
+                let name = self.p.def_name(group, *index);
                 let params: Vec<ParamType> = name
-                    .and_then(|n| self.defs.get(n))
+                    .and_then(|n| self.p.defs.get(n))
                     .map(|d| {
                         d.params
                             .iter()
@@ -105,18 +126,20 @@ impl Program {
     }
 
     fn term_type(&self, t: &Term, binders: &[Type]) -> Option<Type> {
-        match t {
-            Term::Var { index, path } => {
-                let mut ty = binders
+        let (mut ty, path) = match t {
+            Term::Var { index, path } => (
+                binders
                     .get(binders.len().checked_sub(*index as usize + 1)?)?
-                    .clone();
-                for i in path {
-                    ty = ty.element(*i as usize)?.clone();
-                }
-                Some(ty)
-            }
-            _ => None,
+                    .clone(),
+                path,
+            ),
+            Term::Param { index, path } => (self.params.get(*index as usize)?.1.clone(), path),
+            _ => return None,
+        };
+        for i in path {
+            ty = ty.element(*i as usize)?.clone();
         }
+        Some(ty)
     }
 
     fn term(&self, t: &Term, ty: Option<&Type>, binders: &[Type]) -> String {
@@ -142,9 +165,19 @@ impl Program {
                 s
             }
             Term::Param { index, path } => {
-                let mut s = format!("param{index}");
+                let (mut s, mut cur) = match self.params.get(*index as usize) {
+                    Some((n, t)) => (n.clone(), Some(t.clone())),
+                    None => (format!("param{index}"), None),
+                };
                 for i in path {
-                    s.push_str(&format!(".{i}"));
+                    match &cur {
+                        Some(Type::Struct(st)) => {
+                            s.push('.');
+                            s.push_str(st.fields.get(*i as usize).map_or("?", |f| f.0.as_str()));
+                        }
+                        _ => s.push_str(&format!(".{i}")),
+                    }
+                    cur = cur.and_then(|c| c.element(*i as usize).cloned());
                 }
                 s
             }

@@ -165,6 +165,17 @@ pub struct ChannelInfo {
     pub updates: Vec<KnownUpdate>,
 }
 
+impl ChannelInfo {
+    /// The known update equal to `value` with this nonce (binary search: updates are sorted).
+    pub fn find(&self, nonce: U256, value: &Value) -> Option<&KnownUpdate> {
+        let start = self.updates.partition_point(|u| u.nonce > nonce);
+        self.updates[start..]
+            .iter()
+            .take_while(|u| u.nonce == nonce)
+            .find(|u| u.value == *value)
+    }
+}
+
 /// A set with known members.
 #[derive(Clone, Debug)]
 pub struct MerkleSet {

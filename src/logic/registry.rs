@@ -287,9 +287,7 @@ impl Verifier for AllSigned {
         if ps.is_empty() {
             return Search::Absent("an update without participants is never fully signed".into());
         }
-        let known = info
-            .channel(&channel)
-            .and_then(|c| c.updates.iter().find(|u| u.nonce == nonce && u.value == v));
+        let known = info.channel(&channel).and_then(|c| c.find(nonce, &v));
         let held: Vec<Option<Vec<u8>>> = match known {
             Some(k) => k.signatures.clone(),
             None => vec![None; ps.len()],
