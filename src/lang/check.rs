@@ -231,6 +231,7 @@ impl Loader {
             structs: BTreeMap::new(),
             struct_spans: HashMap::new(),
             resolved_structs: HashSet::new(),
+            broken_structs: HashSet::new(),
             defs: BTreeMap::new(),
             groups: HashMap::new(),
             ast_defs: BTreeMap::new(),
@@ -238,6 +239,7 @@ impl Loader {
             report: true,
             cur_file: 0,
             inline_stack: Vec::new(),
+            inline_too_deep: false,
         };
         c.collect(&self.files);
         c.check_all();
@@ -325,6 +327,8 @@ struct Checker {
     structs: BTreeMap<String, Type>,
     struct_spans: HashMap<String, (FileId, ast::Span)>,
     resolved_structs: HashSet<String>,
+    /// Structs with a field of unknown type: uses of them are not reported again.
+    broken_structs: HashSet<String>,
     defs: BTreeMap<String, DefInfo>,
     groups: HashMap<B256, Group>,
     ast_defs: BTreeMap<String, (FileId, ast::Def)>,
@@ -335,6 +339,8 @@ struct Checker {
     cur_file: FileId,
     /// Definitions being inlined (guards against runaway inlining).
     inline_stack: Vec<String>,
+    /// Set when inlining hit `MAX_INLINE_DEPTH` (reported by the definition being checked).
+    inline_too_deep: bool,
 }
 
 impl Checker {
@@ -505,8 +511,11 @@ impl Checker {
                 }
             }
             self.cur_file = file;
-            if let Some(t) = self.resolve_type(&f.ty) {
-                fields.push((f.name.name.clone(), t));
+            match self.resolve_type(&f.ty) {
+                Some(t) => fields.push((f.name.name.clone(), t)),
+                None => {
+                    self.broken_structs.insert(name.clone());
+                }
             }
         }
         self.structs.insert(
@@ -637,7 +646,19 @@ impl Checker {
                 })
                 .collect(),
         };
-        let template = self.formula(&d.body, &env, 0)?;
+        self.inline_too_deep = false;
+        let template = self.formula(&d.body, &env, 0);
+        if std::mem::take(&mut self.inline_too_deep) {
+            self.error(
+                d.name.span,
+                "ogs::too-deep",
+                format!("`{name}` inlines definitions more than {MAX_INLINE_DEPTH} levels deep"),
+                "this definition",
+                Some("calls to non-recursive definitions are inlined; flatten the chain of definitions".into()),
+            );
+            return None;
+        }
+        let template = template?;
         let size = claim_size(&template);
         if size > MAX_CLAIM_NODES {
             self.error(
@@ -696,18 +717,21 @@ impl Checker {
         );
     }
 
-    /// Every call cycle inside a group must pass through the body of a
-    /// quantifier: otherwise unfolding leads back to the same call with
-    /// arguments built from the same parameters (there is no arithmetic and no
-    /// recursive type to shrink them), and a dispute over it would never make
-    /// progress — e.g. `def liar(x: uint256) := not liar(x)`, whose only
-    /// challenge is itself.
+    /// Every call cycle inside a group must pass through a call whose
+    /// arguments use a variable bound by an enclosing quantifier: otherwise
+    /// unfolding leads back to the same call with arguments built from the
+    /// same parameters (there is no arithmetic and no recursive type to shrink
+    /// them), and a dispute over it would never make progress — e.g.
+    /// `def liar(x: uint256) := not liar(x)`, whose only challenge is itself,
+    /// or `forall i in below(x): stuck(x)`. (A quantifier whose domain can
+    /// contain the caller's own arguments can still loop; the evaluator then
+    /// answers Unknown after `MAX_UNFOLD` unfoldings.)
     fn recursion_makes_progress(&mut self, members: &[String]) -> bool {
         let mut g = DiGraph::<usize, ast::Span>::new();
         let nodes: Vec<_> = (0..members.len()).map(|i| g.add_node(i)).collect();
         for (i, m) in members.iter().enumerate() {
             let mut calls = Vec::new();
-            unguarded_calls(&self.ast_defs[m].1.body, &mut calls);
+            unguarded_calls(&self.ast_defs[m].1.body, &mut Vec::new(), &mut calls);
             for (callee, span) in calls {
                 if let Some(j) = members.iter().position(|x| *x == callee) {
                     g.add_edge(nodes[i], nodes[j], span);
@@ -739,9 +763,9 @@ impl Checker {
             self.error(
                 span,
                 "ogs::recursion",
-                format!("{cycle} outside any quantifier: a dispute over it would never make progress"),
-                "recursive call not inside a `forall`/`exists` body",
-                Some("recursive definitions may call themselves only inside quantifier bodies (bisection picks its midpoint with `exists m in …: …`)".into()),
+                format!("{cycle} without using a quantified variable: a dispute over it would never make progress"),
+                "this recursive call's arguments use no variable of an enclosing `forall`/`exists`",
+                Some("recursive calls must pass a quantified variable, as bisection does with its midpoint: `exists m in …: trace(a, m) and trace(m, b)`".into()),
             );
         }
         ok
@@ -888,15 +912,33 @@ impl Checker {
         env: &Env,
         depth: u32,
     ) -> Option<Vec<Term>> {
-        // `Any` parameters share one type: infer it from the first argument that has one.
+        // `Any` parameters share one type: infer it from the arguments that have
+        // one by themselves, preferring anything over literals (whose type is a guess).
         let mut any_ty: Option<Type> = None;
-        for (a, (_, p)) in c.args.iter().zip(params) {
-            if *p == ParamType::Any && any_ty.is_none() {
-                let was = self.report;
-                self.report = false;
-                any_ty = self.expr(a, None, env, depth).map(|(_, t)| t);
-                self.report = was;
+        let any_args: Vec<&Expr> = c
+            .args
+            .iter()
+            .zip(params)
+            .filter(|(_, (_, p))| *p == ParamType::Any)
+            .map(|(a, _)| a)
+            .collect();
+        let (lits, others): (Vec<&Expr>, Vec<&Expr>) =
+            any_args.iter().partition(|a| matches!(a, Expr::Lit(..)));
+        for a in others.iter().chain(&lits) {
+            let was = self.report;
+            self.report = false;
+            any_ty = self.expr(a, None, env, depth).map(|(_, t)| t);
+            self.report = was;
+            if any_ty.is_some() {
+                break;
             }
+        }
+        if any_ty.is_none() && !others.is_empty() {
+            // A typed expression failed by itself: report its own error, not an inference failure.
+            for a in &others {
+                let _ = self.expr(a, None, env, depth);
+            }
+            return None;
         }
         if any_ty.is_none() && params.iter().any(|(_, p)| *p == ParamType::Any) {
             let help = if c
@@ -1043,7 +1085,11 @@ impl Checker {
         if !self.defs.contains_key(&n) {
             return None;
         }
-        if self.inline_stack.len() > 64 || self.inline_stack.contains(&n) {
+        if self.inline_stack.contains(&n) {
+            return None;
+        }
+        if self.inline_stack.len() >= MAX_INLINE_DEPTH {
+            self.inline_too_deep = true;
             return None;
         }
         let inner = Env {
@@ -1143,6 +1189,8 @@ impl Checker {
                 let (i, fty) = match (&ty, f) {
                     (Type::Struct(s), FieldRef::Named(n)) => match s.field_index(&n.name) {
                         Some(i) => (i, s.fields[i].1.clone()),
+                        // Its declaration already reported the field's type.
+                        None if self.broken_structs.contains(&s.name) => return None,
                         None => {
                             let names: Vec<String> =
                                 s.fields.iter().map(|(n, _)| n.clone()).collect();
@@ -1205,6 +1253,9 @@ impl Checker {
                     );
                     return None;
                 };
+                if self.broken_structs.contains(&st.name) {
+                    return None;
+                }
                 let mut parts: Vec<Option<Term>> = vec![None; st.fields.len()];
                 let mut ok = true;
                 for (f, v) in fields {
@@ -1368,10 +1419,8 @@ impl Checker {
                                 "{what} literal needs exactly {n} hex digits, found {}",
                                 h.len()
                             ),
-                            format!("{} digits", h.len()),
-                            Some(format!(
-                                "write {what} values as 0x followed by {n} hex digits"
-                            )),
+                            format!("{} digit{}", h.len(), if h.len() == 1 { "" } else { "s" }),
+                            Some(format!("write {what} as 0x followed by {n} hex digits")),
                         );
                         return false;
                     }
@@ -1379,6 +1428,7 @@ impl Checker {
                 };
                 match &want {
                     Type::Uint256 => {
+                        let h = h.trim_start_matches('0');
                         if h.len() > 64 {
                             self.error(
                                 span,
@@ -1389,7 +1439,11 @@ impl Checker {
                             );
                             return None;
                         }
-                        let u = U256::from_str_radix(h, 16).ok()?;
+                        let u = if h.is_empty() {
+                            U256::ZERO
+                        } else {
+                            U256::from_str_radix(h, 16).ok()?
+                        };
                         Some((Value::Uint(u), Type::Uint256))
                     }
                     Type::Address => {
@@ -1440,6 +1494,9 @@ fn struct_names(t: &ast::TypeExpr) -> Vec<String> {
     }
 }
 
+/// Deepest chain of non-recursive definitions inlined into one another.
+pub const MAX_INLINE_DEPTH: usize = 64;
+
 /// Largest compiled claim (in nodes) a definition or command-line claim may have.
 pub const MAX_CLAIM_NODES: usize = 10_000;
 
@@ -1454,12 +1511,34 @@ pub fn claim_size(c: &Claim) -> usize {
 }
 
 /// Calls in `f` that are not inside the body of a quantifier.
-fn unguarded_calls(f: &Formula, out: &mut Vec<(String, ast::Span)>) {
+fn unguarded_calls(f: &Formula, bound: &mut Vec<String>, out: &mut Vec<(String, ast::Span)>) {
     match f {
-        Formula::Not(p, _) => unguarded_calls(p, out),
-        Formula::And(ps, _) | Formula::Or(ps, _) => ps.iter().for_each(|p| unguarded_calls(p, out)),
-        Formula::Forall(_) | Formula::Exists(_) | Formula::Witness(_) => {}
-        Formula::Call(c) => out.push((c.name.name.clone(), c.name.span)),
+        Formula::Not(p, _) => unguarded_calls(p, bound, out),
+        Formula::And(ps, _) | Formula::Or(ps, _) => {
+            ps.iter().for_each(|p| unguarded_calls(p, bound, out))
+        }
+        Formula::Forall(q) | Formula::Exists(q) => {
+            bound.push(q.var.name.clone());
+            unguarded_calls(&q.body, bound, out);
+            bound.pop();
+        }
+        Formula::Witness(_) => {}
+        Formula::Call(c) => {
+            if !c.args.iter().any(|a| mentions(a, bound)) {
+                out.push((c.name.name.clone(), c.name.span));
+            }
+        }
+    }
+}
+
+/// Whether an expression mentions one of `names`.
+fn mentions(e: &Expr, names: &[String]) -> bool {
+    match e {
+        Expr::Lit(..) => false,
+        Expr::Var(i) => names.contains(&i.name),
+        Expr::Field(e, _) => mentions(e, names),
+        Expr::Struct(_, fs, _) => fs.iter().any(|(_, e)| mentions(e, names)),
+        Expr::Array(es, _) | Expr::Tuple(es, _) => es.iter().any(|e| mentions(e, names)),
     }
 }
 
@@ -1478,7 +1557,7 @@ fn suggest(name: &str, cands: &[String]) -> Option<String> {
     cands
         .iter()
         .map(|c| (strsim::damerau_levenshtein(name, c), c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3) && *d < c.len().max(name.len()))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(1) && *d < c.len().max(name.len()))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c.clone())
 }
@@ -1503,6 +1582,7 @@ impl Program {
             structs: self.structs.clone(),
             struct_spans: HashMap::new(),
             resolved_structs: HashSet::new(),
+            broken_structs: HashSet::new(),
             defs: self.defs.clone(),
             groups: HashMap::new(),
             ast_defs: self
@@ -1522,8 +1602,34 @@ impl Program {
             report: true,
             cur_file: file,
             inline_stack: Vec::new(),
+            inline_too_deep: false,
         };
         let claim = c.formula(&f, &Env::default(), 0);
+        let span = f.span();
+        if c.inline_too_deep {
+            c.error(
+                span,
+                "ogs::too-deep",
+                format!("the claim inlines definitions more than {MAX_INLINE_DEPTH} levels deep"),
+                "this claim",
+                None,
+            );
+        }
+        if let Some(size) = claim
+            .as_ref()
+            .map(claim_size)
+            .filter(|n| *n > MAX_CLAIM_NODES)
+        {
+            c.error(
+                span,
+                "ogs::too-large",
+                format!(
+                    "the claim compiles to {size} nodes, more than the limit of {MAX_CLAIM_NODES}"
+                ),
+                "this claim",
+                None,
+            );
+        }
         match claim {
             Some(claim) if c.diags.is_empty() => Ok(claim),
             _ => Err(fail(c.diags)),

@@ -120,6 +120,7 @@ struct P<'a> {
     file: FileId,
     diags: RefCell<Vec<Diagnostic>>,
     depth: Cell<u32>,
+    comment_reported: Cell<bool>,
 }
 
 impl<'a> P<'a> {
@@ -129,6 +130,7 @@ impl<'a> P<'a> {
             file,
             diags: RefCell::new(Vec::new()),
             depth: Cell::new(0),
+            comment_reported: Cell::new(false),
         }
     }
 
@@ -150,23 +152,28 @@ impl<'a> P<'a> {
     }
 
     fn report(&self, e: PErr) {
-        let pos = self.fix_pos(e.pos).min(self.src.len());
+        let mut pos = self.fix_pos(e.pos).min(self.src.len());
         let end = self.fix_pos(e.end).clamp(pos, self.src.len());
-        // Point at one character at least, so the snippet shows something.
-        let end = if end == pos {
-            self.src[pos..]
-                .chars()
-                .next()
-                .map_or(pos, |c| pos + c.len_utf8())
-        } else {
+        let mut label = e.label;
+        // Point at one character at least, so the snippet shows something; at
+        // the end of the input, at the last character, saying so.
+        let end = if end > pos {
             end
+        } else if let Some(c) = self.src[pos..].chars().next() {
+            pos + c.len_utf8()
+        } else if let Some(c) = self.src.chars().next_back() {
+            pos = self.src.len() - c.len_utf8();
+            label = format!("the input ends here; {label}");
+            self.src.len()
+        } else {
+            pos
         };
         let mut d = Diagnostic::new(
             "ogs::parse",
             self.file,
             Span::new(pos, end),
             e.message,
-            e.label,
+            label,
         );
         d.help = e.help;
         self.diags.borrow_mut().push(d);
@@ -221,6 +228,10 @@ impl<'a> P<'a> {
                 match rest.find("*/") {
                     Some(n) => i = &rest[n + 2..],
                     None => {
+                        // `ws` runs many times over the same comment: report it once.
+                        if self.comment_reported.replace(true) {
+                            return "";
+                        }
                         self.report(
                             PErr::at(
                                 self.off(t),
