@@ -7,6 +7,7 @@
 //! for the map and the invariants.
 #![warn(missing_docs)]
 
+pub mod chain;
 pub mod cli;
 pub mod fpvm;
 pub mod lang;

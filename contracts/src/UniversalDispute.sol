@@ -1,0 +1,770 @@
+// SPDX-License-Identifier: MIT OR Apache-2.0
+pragma solidity 0.8.28;
+
+import {ClaimLib} from "./ClaimLib.sol";
+import {IRegistry} from "./interfaces/IRegistry.sol";
+import {IVerifier} from "./interfaces/IVerifier.sol";
+import {IQuantifier} from "./interfaces/IQuantifier.sol";
+
+/// @title UniversalDispute -- one dispute contract for every compiled claim.
+/// @notice Interprets the canonical claim encoding of the Rust crate `ogs` (spec: `ogs.md`
+///         §2 valid challenges, §3 decisions). A claim is identified by `keccak256` of its
+///         encoding; the contract stores no claim text, only a two-slot record per claim,
+///         and callers pass the encoding whenever its structure is needed.
+///
+///         See `contracts/README.md` for the state machine, the bond rules and how each
+///         property of spec §4 is kept.
+contract UniversalDispute {
+    // =====================================================================================
+    // Types
+    // =====================================================================================
+
+    /// @notice Decision state of a claim id.
+    enum Status {
+        None, // never claimed
+        Undecided,
+        True,
+        False
+    }
+
+    /// @notice State of a (target, challenge) link.
+    enum Link {
+        None,
+        Open, // the challenge is pending against the target: blocks the target's timeout
+        Released // the challenge was decided False and released from the target
+    }
+
+    /// @notice How a counter-claim contradicts its target (spec §2); for a `CALL` target,
+    ///         how it contradicts the target's unfolding.
+    ///         `how`: 0 = OPERAND (target `NOT(P)`, counter `P`);
+    ///                1 = CONJUNCT (target `AND(P_0..P_n)`, counter `NOT(P_index)`);
+    ///                2 = INSTANCE (target `UQ(Q, a, x => P)`, counter `NOT(P[x := instance])`,
+    ///                    with `Q.quantify(a, instance, proof)` checked);
+    ///                3 = NEGATION (only for a CALL target whose unfolding is a WITNESS_EXISTS
+    ///                    `W`: counter `NOT(W)`; see README, "calls that unfold to a witness").
+    ///         `groups`: the definition groups (`abi.encode(Definition[])`) needed to unfold
+    ///         `CALL` targets, in any order, each once.
+    struct ChallengeArgs {
+        uint8 how;
+        uint256 index;
+        bytes instance;
+        bytes proof;
+        bytes[] groups;
+    }
+
+    uint8 public constant OPERAND = 0;
+    uint8 public constant CONJUNCT = 1;
+    uint8 public constant INSTANCE = 2;
+    uint8 public constant NEGATION = 3;
+
+    // =====================================================================================
+    // Configuration
+    // =====================================================================================
+
+    /// @notice Where verifiers and quantifiers are looked up by name id.
+    IRegistry public immutable REGISTRY;
+    /// @notice The bond every claim (and so every challenge) carries, in wei.
+    uint256 public immutable BOND;
+    /// @notice The dispute window of a claim, in seconds from its creation.
+    uint64 public immutable WINDOW;
+    /// @notice Gas forwarded to one verifier or quantifier call.
+    uint256 public constant VERIFY_GAS = 3_000_000;
+    /// @notice Most definition unfoldings one challenge goes through (Rust `MAX_UNFOLD`).
+    uint256 public constant MAX_UNFOLD = 128;
+
+    // =====================================================================================
+    // Storage
+    // =====================================================================================
+    //
+    // Two slots per claim id:
+    //   _dispute[id]  while Undecided: UNDECIDED | kind << 8 | open << 16 | deadline << 48
+    //                 once False:     FALSE_TAG | payee << 96
+    //                 once True:      0            (clearing it refunds gas: cheap timeouts)
+    //   _record[id]   claimer | EXISTS | PAID | kind << 168   (0 = never claimed)
+
+    uint256 private constant UNDECIDED = 1;
+    uint256 private constant FALSE_TAG = 2;
+    uint256 private constant OPEN_ONE = 1 << 16;
+    uint256 private constant EXISTS = 1 << 160;
+    uint256 private constant PAID = 1 << 161;
+    uint256 private constant M32 = 0xffffffff;
+    uint256 private constant M64 = 0xffffffffffffffff;
+
+    mapping(bytes32 => uint256) private _dispute;
+    mapping(bytes32 => uint256) private _record;
+    /// keccak256(targetId ++ challengeId) => Link
+    mapping(bytes32 => Link) private _links;
+    /// @notice Withdrawable balance of each account (bonds paid out, refunds).
+    mapping(address => uint256) public credit;
+    uint256 private _credited;
+
+    // =====================================================================================
+    // Events
+    // =====================================================================================
+
+    /// @notice A claim was created (by `claim`, or as a counter-claim by `challenge`).
+    ///         `deadline` is the end of its dispute window (0 for WITNESS_EXISTS claims).
+    event Claimed(bytes32 indexed id, address indexed claimer, uint64 deadline);
+    /// @notice `challengeId` now challenges `targetId`: by `challenge`, or because the two are
+    ///         a claim and its negation (linked when the second one is claimed).
+    event Challenged(bytes32 indexed targetId, bytes32 indexed challengeId);
+    /// @notice A decision (final).
+    event Decided(bytes32 indexed id, bool truth);
+    /// @notice A challenge decided False no longer holds its target.
+    event Released(bytes32 indexed targetId, bytes32 indexed challengeId);
+    /// @notice The bond of decided claim `id` was credited to `payee` (by `payout`).
+    event PaidOut(bytes32 indexed id, address indexed payee, uint256 amount);
+    /// @notice The bond sent with a `challenge` whose counter-claim `counterId` already existed
+    ///         was credited back to `account`.
+    event Refunded(address indexed account, bytes32 indexed counterId, uint256 amount);
+    /// @notice `account` withdrew `amount`, sent to `to`.
+    event Withdrawn(address indexed account, address to, uint256 amount);
+
+    // =====================================================================================
+    // Errors (every one reverts the whole call: nothing changes, no funds move)
+    // =====================================================================================
+
+    /// @notice `msg.value` is not the bond.
+    error WrongBond(uint256 sent, uint256 required);
+    /// @notice The claim already exists.
+    error ClaimExists(bytes32 id);
+    /// @notice No claim has this id.
+    error UnknownClaim(bytes32 id);
+    /// @notice The claim is already decided.
+    error AlreadyDecided(bytes32 id);
+    /// @notice The claim is not decided yet.
+    error NotDecided(bytes32 id);
+    /// @notice The claim's dispute window has not passed yet.
+    error WindowOpen(bytes32 id, uint64 deadline);
+    /// @notice The claim's dispute window has passed.
+    error WindowClosed(bytes32 id, uint64 deadline);
+    /// @notice The claim has challenges that are pending or True.
+    error OpenChallenges(bytes32 id, uint256 count);
+    /// @notice A WITNESS_EXISTS claim is decided by its witness, never by timeout.
+    error WitnessClaim(bytes32 id);
+    /// @notice The claim is not of the kind this operation needs.
+    error WrongKind(bytes32 id, uint256 kind);
+    /// @notice The witness does not verify (or the verifier failed).
+    error InvalidWitness(bytes32 id);
+    /// @notice The witness comes too late: `negationId` = NOT(claim) is True or past its window.
+    error WitnessRefused(bytes32 id, bytes32 negationId);
+    /// @notice A witness was given for a counter-claim that is not WITNESS_EXISTS.
+    error UnexpectedWitness();
+    /// @notice No verifier is registered under this id.
+    error UnknownVerifier(bytes32 name);
+    /// @notice No quantifier is registered under this id.
+    error UnknownQuantifier(bytes32 name);
+    /// @notice The quantifier does not accept the instance (or failed).
+    error NotInDomain(bytes32 quantifier);
+    /// @notice The encoding does not hash to the id given.
+    error IdMismatch(bytes32 id, bytes32 encodingId);
+    /// @notice WITNESS_EXISTS claims have no challenges (spec §2).
+    error NoChallengeOfWitness();
+    /// @notice `how` does not fit the target's kind (`kind` = kind after unfolding).
+    error WrongChallengeKind(uint256 kind, uint8 how);
+    /// @notice The conjunct index is out of range.
+    error ConjunctOutOfRange(uint256 index, uint256 count);
+    /// @notice The counter-claim is not the valid challenge the target and `how` determine.
+    error CounterMismatch(bytes32 expected, bytes32 given);
+    /// @notice A claim cannot challenge itself.
+    error SelfChallenge(bytes32 id);
+    /// @notice The counter-claim is already decided False.
+    error CounterIsFalse(bytes32 id);
+    /// @notice This challenge link already exists.
+    error DuplicateChallenge(bytes32 targetId, bytes32 challengeId);
+    /// @notice The open-challenge counter is full.
+    error TooManyChallenges(bytes32 id);
+    /// @notice The negation of the claim is already True.
+    error NegationIsTrue(bytes32 negationId);
+    /// @notice The negation NOT(claim) is past its window: the claim can no longer challenge it.
+    error NegationPastWindow(bytes32 negationId);
+    /// @notice The negation of the claim is not True.
+    error NegationNotTrue(bytes32 negationId);
+    /// @notice No group among those given has this id.
+    error MissingGroup(bytes32 group);
+    /// @notice The group has no definition at this index.
+    error UnknownDefinition(bytes32 group, uint256 index);
+    /// @notice The call's argument count differs from the definition's arity.
+    error ArityMismatch(uint256 arity, uint256 args);
+    /// @notice More than `MAX_UNFOLD` unfoldings.
+    error TooManyUnfoldings();
+    /// @notice There is no open link from this challenge to this target.
+    error NoOpenLink(bytes32 targetId, bytes32 challengeId);
+    /// @notice The challenge is not decided True.
+    error ChallengeNotTrue(bytes32 challengeId);
+    /// @notice The challenge is not decided False.
+    error ChallengeNotFalse(bytes32 challengeId);
+    /// @notice The operand of NOT is not decided False.
+    error OperandNotFalse(bytes32 operandId);
+    /// @notice The operand of NOT is claimed and not decided False: the game decides it.
+    error OperandClaimed(bytes32 operandId);
+    /// @notice A child of AND is not decided True.
+    error ChildNotTrue(bytes32 childId);
+    /// @notice The bond of this claim was already paid out.
+    error AlreadyPaid(bytes32 id);
+    /// @notice Nothing to withdraw.
+    error NothingToWithdraw();
+    /// @notice The ether transfer failed.
+    error TransferFailed();
+
+    /// @notice Constructor argument out of range (`window` must fit 32 bits, so deadlines never overflow).
+    error BadWindow(uint64 window);
+
+    constructor(IRegistry registry, uint256 bond, uint64 window) {
+        if (window > type(uint32).max) revert BadWindow(window);
+        REGISTRY = registry;
+        BOND = bond;
+        WINDOW = window;
+    }
+
+    // =====================================================================================
+    // Claiming
+    // =====================================================================================
+
+    /// @notice Claims `enc` (a canonical, closed claim) with exactly `BOND` wei.
+    ///         If its negation is already claimed, the two are linked as challenge and target.
+    /// @return id `keccak256(enc)`
+    function claim(bytes calldata enc) external payable returns (bytes32 id) {
+        if (msg.value != BOND) revert WrongBond(msg.value, BOND);
+        bytes memory c = ClaimLib.loadForNegation(enc);
+        ClaimLib.validate(c, ClaimLib.CLOSED);
+        id = keccak256(c);
+        _create(id, ClaimLib.negationIdInPlace(c), ClaimLib.kindOf(c), msg.sender);
+    }
+
+    /// @notice Posts the counter-claim `counterEnc` against `targetId` (encoding `targetEnc`),
+    ///         with exactly `BOND` wei (refunded as credit if the counter-claim already exists).
+    ///
+    ///         The contract computes the one valid challenge that `targetEnc` and `how`
+    ///         determine (spec §2, unfolding CALL targets first) and requires `counterEnc` to be
+    ///         it. A WITNESS_EXISTS counter-claim must come with its `witness` and is True at
+    ///         once; any other counter-claim is created (or re-used) and holds the target
+    ///         until it is decided. A counter-claim that is already True decides the target
+    ///         False at once.
+    /// @return counterId `keccak256(counterEnc)`
+    function challenge(
+        bytes32 targetId,
+        bytes calldata targetEnc,
+        ChallengeArgs calldata how,
+        bytes calldata counterEnc,
+        bytes calldata witness
+    ) external payable returns (bytes32 counterId) {
+        if (msg.value != BOND) revert WrongBond(msg.value, BOND);
+        bytes memory target = targetEnc;
+        {
+            bytes32 h = keccak256(target);
+            if (h != targetId) revert IdMismatch(targetId, h);
+        }
+        _requireChallengeable(targetId);
+        bytes memory counter = _counterOf(target, how);
+        counterId = keccak256(counter);
+        {
+            bytes32 given = keccak256(counterEnc);
+            if (given != counterId) revert CounterMismatch(counterId, given);
+        }
+        if (counterId == targetId) revert SelfChallenge(targetId);
+        bool existed = _record[counterId] != 0;
+        Status cs = _enterCounter(counterId, counter, existed, witness);
+        _linkCounter(targetId, counterId, existed, cs);
+    }
+
+    /// @dev Creates, re-uses or (WITNESS_EXISTS) proves the counter-claim and settles the
+    ///      bond sent with the challenge. Returns the counter-claim's status.
+    function _enterCounter(bytes32 counterId, bytes memory counter, bool existed, bytes calldata witness)
+        private
+        returns (Status cs)
+    {
+        if (ClaimLib.kindOf(counter) == ClaimLib.WITNESS) {
+            cs = _showWitness(counterId, counter, witness, msg.sender);
+        } else {
+            if (witness.length != 0) revert UnexpectedWitness();
+            if (existed) {
+                cs = _status(counterId);
+                if (cs == Status.False) revert CounterIsFalse(counterId);
+            } else {
+                ClaimLib.validate(counter, ClaimLib.CLOSED); // defence in depth: computed, so canonical
+                cs = _create(counterId, ClaimLib.negationId(counter), ClaimLib.kindOf(counter), msg.sender);
+            }
+        }
+        if (existed) {
+            _credit(msg.sender, msg.value);
+            emit Refunded(msg.sender, counterId, msg.value);
+        }
+    }
+
+    /// @dev A True counter-claim decides the target False at once; an Undecided one is linked
+    ///      to it (unless creating it already linked it, as the target's negation).
+    function _linkCounter(bytes32 targetId, bytes32 counterId, bool existed, Status cs) private {
+        if (cs == Status.True) {
+            emit Challenged(targetId, counterId);
+            if (_dispute[targetId] & 0xff == UNDECIDED) _falsify(targetId, _claimerOf(counterId));
+            return;
+        }
+        bytes32 key = _linkKey(targetId, counterId);
+        if (_links[key] != Link.None) {
+            if (existed) revert DuplicateChallenge(targetId, counterId);
+            return;
+        }
+        _links[key] = Link.Open;
+        _dispute[targetId] = _addOpen(targetId, _dispute[targetId]);
+        emit Challenged(targetId, counterId);
+    }
+
+    // =====================================================================================
+    // Decisions
+    // =====================================================================================
+
+    /// @notice A claim other than WITNESS_EXISTS becomes True once its window has passed and
+    ///         no challenge against it is pending or True (spec §3, by timeout).
+    function decideByTimeout(bytes32 id) external {
+        uint256 a = _dispute[id];
+        if (a & 0xff != UNDECIDED) {
+            if (_record[id] == 0) revert UnknownClaim(id);
+            revert AlreadyDecided(id);
+        }
+        if ((a >> 8) & 0xff == ClaimLib.WITNESS) revert WitnessClaim(id);
+        uint64 deadline = uint64(a >> 48);
+        if (block.timestamp <= deadline) revert WindowOpen(id, deadline);
+        uint256 open = (a >> 16) & M32;
+        if (open != 0) revert OpenChallenges(id, open);
+        _dispute[id] = 0;
+        emit Decided(id, true);
+    }
+
+    /// @notice A WITNESS_EXISTS claim `enc` becomes True when `witness` verifies (spec §3, by
+    ///         witness), unless its negation NOT(enc) is claimed and is True or past its window
+    ///         (then the witness is refused). A claimed NOT(enc) still in its window is
+    ///         decided False.
+    function decideByWitness(bytes calldata enc, bytes calldata witness) external {
+        bytes memory w = enc;
+        bytes32 id = keccak256(w);
+        uint256 a = _requireUndecided(id);
+        if ((a >> 8) & 0xff != ClaimLib.WITNESS) revert WrongKind(id, (a >> 8) & 0xff);
+        _showWitness(id, w, witness, address(0));
+    }
+
+    /// @notice `targetId` becomes False because `challengeId`, an open challenge of it, is
+    ///         True (spec §3, by contradiction). The target's bond goes to the challenge's
+    ///         claimer.
+    function decideByContradiction(bytes32 targetId, bytes32 challengeId) external {
+        if (_links[_linkKey(targetId, challengeId)] != Link.Open) revert NoOpenLink(targetId, challengeId);
+        if (_status(challengeId) != Status.True) revert ChallengeNotTrue(challengeId);
+        _requireUndecided(targetId);
+        _falsify(targetId, _claimerOf(challengeId));
+    }
+
+    /// @notice Releases `challengeId`, decided False, from `targetId`: it no longer holds the
+    ///         target's timeout. Anyone may call; each link is released once.
+    function release(bytes32 targetId, bytes32 challengeId) external {
+        bytes32 key = _linkKey(targetId, challengeId);
+        if (_links[key] != Link.Open) revert NoOpenLink(targetId, challengeId);
+        if (_status(challengeId) != Status.False) revert ChallengeNotFalse(challengeId);
+        _links[key] = Link.Released;
+        uint256 a = _dispute[targetId];
+        if (a & 0xff == UNDECIDED) _dispute[targetId] = a - OPEN_ONE;
+        emit Released(targetId, challengeId);
+    }
+
+    /// @notice The claim `enc` becomes False because its negation (double negation removed) is
+    ///         True. Its bond goes to the negation's claimer. (This is how a WITNESS_EXISTS
+    ///         claim whose negation timed out is closed.)
+    function decideByNegation(bytes calldata enc) external {
+        bytes memory c = enc;
+        bytes32 id = keccak256(c);
+        _requireUndecided(id);
+        bytes32 negId = ClaimLib.negationId(c);
+        if (_status(negId) != Status.True) revert NegationNotTrue(negId);
+        _falsify(id, _claimerOf(negId));
+    }
+
+    /// @notice Fast path: `NOT(P)` is True once `P` is False.
+    function decideNotByOperand(bytes calldata enc) external {
+        bytes memory c = enc;
+        bytes32 id = keccak256(c);
+        uint256 a = _requireUndecided(id);
+        if ((a >> 8) & 0xff != ClaimLib.NOT) revert WrongKind(id, (a >> 8) & 0xff);
+        bytes32 operand = keccak256(ClaimLib.child(c, 0));
+        if (_status(operand) != Status.False) revert OperandNotFalse(operand);
+        _verdictTrue(id);
+    }
+
+    /// @notice Fast path: `AND(P1..Pn)` is True once every `Pi` is True.
+    function decideAndByChildren(bytes calldata enc) external {
+        bytes memory c = enc;
+        bytes32 id = keccak256(c);
+        uint256 a = _requireUndecided(id);
+        if ((a >> 8) & 0xff != ClaimLib.AND) revert WrongKind(id, (a >> 8) & 0xff);
+        uint256 n = ClaimLib.childCount(c);
+        for (uint256 k = 0; k < n; k++) {
+            bytes32 ch = keccak256(ClaimLib.child(c, k));
+            if (_status(ch) != Status.True) revert ChildNotTrue(ch);
+        }
+        _verdictTrue(id);
+    }
+
+    /// @notice Fast path: `NOT(P)` is True once a valid challenge of `P` (spec §2, chosen by
+    ///         `how`; `NOT(Pi)` for `P = AND(..)`, `NOT(B[t])` with `Q(a, t)` for
+    ///         `P = UQ(Q, a, x => B)`, through unfolding for a call) is True -- provided `P`
+    ///         itself is not claimed (a claimed `P` is an open challenge of `NOT(P)` and is
+    ///         decided by its own game first).
+    function decideNotByChallenge(bytes calldata enc, ChallengeArgs calldata how) external {
+        bytes memory c = enc;
+        bytes32 id = keccak256(c);
+        uint256 a = _requireUndecided(id);
+        if ((a >> 8) & 0xff != ClaimLib.NOT) revert WrongKind(id, (a >> 8) & 0xff);
+        bytes memory operand = ClaimLib.child(c, 0);
+        bytes32 operandId = keccak256(operand);
+        Status os = _status(operandId);
+        if (os != Status.None && os != Status.False) revert OperandClaimed(operandId);
+        bytes32 counterId = keccak256(_counterOf(operand, how));
+        if (_status(counterId) != Status.True) revert ChallengeNotTrue(counterId);
+        _verdictTrue(id);
+    }
+
+    // =====================================================================================
+    // Bonds
+    // =====================================================================================
+
+    /// @notice Credits the bond of decided claim `id` to whom it is owed: its claimer if it is
+    ///         True; the claimer of the True claim that proved it False otherwise. Anyone may
+    ///         call; each bond is paid once.
+    function payout(bytes32 id) external {
+        uint256 b = _record[id];
+        if (b == 0) revert UnknownClaim(id);
+        if (b & PAID != 0) revert AlreadyPaid(id);
+        uint256 a = _dispute[id];
+        if (a & 0xff == UNDECIDED) revert NotDecided(id);
+        address payee = a == 0 ? address(uint160(b)) : address(uint160(a >> 96));
+        _record[id] = b | PAID;
+        _credit(payee, BOND);
+        emit PaidOut(id, payee, BOND);
+    }
+
+    /// @notice Sends the caller's whole credit to the caller.
+    function withdraw() external {
+        _withdraw(payable(msg.sender));
+    }
+
+    /// @notice Sends the caller's whole credit to `to` (for callers that cannot receive ether).
+    function withdrawTo(address payable to) external {
+        _withdraw(to);
+    }
+
+    function _withdraw(address payable to) private {
+        uint256 amount = credit[msg.sender];
+        if (amount == 0) revert NothingToWithdraw();
+        credit[msg.sender] = 0;
+        _credited -= amount;
+        emit Withdrawn(msg.sender, to, amount);
+        (bool ok, ) = to.call{value: amount}("");
+        if (!ok) revert TransferFailed();
+    }
+
+    // =====================================================================================
+    // Views
+    // =====================================================================================
+
+    /// @notice The decision state of `id` (what payout contracts read).
+    function statusOf(bytes32 id) external view returns (Status) {
+        return _status(id);
+    }
+
+    /// @notice Whether `id` is decided True (what a payout contract asks before moving funds).
+    function isTrue(bytes32 id) external view returns (bool) {
+        return _status(id) == Status.True;
+    }
+
+    /// @notice Everything stored about `id`. `deadline` and `openChallenges` are meaningful
+    ///         while Undecided; `payee` once decided (who the bond is owed to).
+    function claimInfo(bytes32 id)
+        external
+        view
+        returns (
+            Status status,
+            uint8 kind,
+            address claimer,
+            uint64 deadline,
+            uint32 openChallenges,
+            address payee,
+            bool paid
+        )
+    {
+        uint256 b = _record[id];
+        uint256 a = _dispute[id];
+        status = _status(id);
+        kind = uint8(b >> 168);
+        claimer = address(uint160(b));
+        paid = b & PAID != 0;
+        if (status == Status.Undecided) {
+            deadline = uint64(a >> 48);
+            openChallenges = uint32(a >> 16);
+        } else if (status == Status.True) {
+            payee = claimer;
+        } else if (status == Status.False) {
+            payee = address(uint160(a >> 96));
+        }
+    }
+
+    /// @notice The state of the link (targetId <- challengeId).
+    function linkOf(bytes32 targetId, bytes32 challengeId) external view returns (Link) {
+        return _links[_linkKey(targetId, challengeId)];
+    }
+
+    /// @notice Bonds of claims not yet paid out: `address(this).balance - totalCredited()`.
+    ///         Every claim adds exactly `BOND` and every `payout` moves exactly `BOND` to
+    ///         credit, so this equals `BOND * (claims created - bonds paid out)` -- count both
+    ///         from the `Claimed` and `PaidOut` events to check it -- unless ether was forced
+    ///         in by `selfdestruct` or as a block reward (never used, never paid out). Not kept
+    ///         in storage so that `claim` does not pay for a counter update.
+    function bondsHeld() external view returns (uint256) {
+        return address(this).balance - _credited;
+    }
+
+    /// @notice Credits not yet withdrawn.
+    function totalCredited() external view returns (uint256) {
+        return _credited;
+    }
+
+    /// @notice Validates `enc` as a closed claim (reverts `MalformedClaim`) and returns its id.
+    function claimId(bytes calldata enc) external pure returns (bytes32) {
+        bytes memory c = enc;
+        ClaimLib.validate(c, ClaimLib.CLOSED);
+        return keccak256(c);
+    }
+
+    /// @notice The negation of a valid closed claim, double negation removed.
+    function negationOf(bytes calldata enc) external pure returns (bytes memory) {
+        bytes memory c = enc;
+        ClaimLib.validate(c, ClaimLib.CLOSED);
+        return ClaimLib.negate(c);
+    }
+
+    /// @notice The valid challenge (spec §2) of the valid closed claim `targetEnc` selected by
+    ///         `how` -- what `challenge` requires as `counterEnc`. Reverts as `challenge` would.
+    function counterOf(bytes calldata targetEnc, ChallengeArgs calldata how) external view returns (bytes memory) {
+        bytes memory t = targetEnc;
+        ClaimLib.validate(t, ClaimLib.CLOSED);
+        return _counterOf(t, how);
+    }
+
+    // =====================================================================================
+    // Internals
+    // =====================================================================================
+
+    function _status(bytes32 id) private view returns (Status) {
+        if (_record[id] == 0) return Status.None;
+        uint256 a = _dispute[id];
+        if (a == 0) return Status.True;
+        return a & 0xff == UNDECIDED ? Status.Undecided : Status.False;
+    }
+
+    function _claimerOf(bytes32 id) private view returns (address) {
+        return address(uint160(_record[id]));
+    }
+
+    function _linkKey(bytes32 targetId, bytes32 challengeId) private pure returns (bytes32 k) {
+        assembly ("memory-safe") {
+            mstore(0x00, targetId)
+            mstore(0x20, challengeId)
+            k := keccak256(0x00, 0x40)
+        }
+    }
+
+    /// @dev Returns the dispute slot of an Undecided claim; reverts otherwise.
+    function _requireUndecided(bytes32 id) private view returns (uint256 a) {
+        a = _dispute[id];
+        if (a & 0xff != UNDECIDED) {
+            if (_record[id] == 0) revert UnknownClaim(id);
+            revert AlreadyDecided(id);
+        }
+    }
+
+    /// @dev The target exists, is Undecided and within its window.
+    function _requireChallengeable(bytes32 targetId) private view {
+        uint256 a = _requireUndecided(targetId);
+        uint64 deadline = uint64(a >> 48);
+        if ((a >> 8) & 0xff == ClaimLib.WITNESS) revert NoChallengeOfWitness();
+        if (block.timestamp > deadline) revert WindowClosed(targetId, deadline);
+    }
+
+    function _addOpen(bytes32 id, uint256 a) private pure returns (uint256) {
+        if ((a >> 16) & M32 == M32) revert TooManyChallenges(id);
+        return a + OPEN_ONE;
+    }
+
+    function _verdictTrue(bytes32 id) private {
+        _dispute[id] = 0;
+        emit Decided(id, true);
+    }
+
+    function _falsify(bytes32 id, address payee) private {
+        _dispute[id] = FALSE_TAG | (uint256(uint160(payee)) << 96);
+        emit Decided(id, false);
+    }
+
+    function _credit(address account, uint256 amount) private {
+        credit[account] += amount;
+        _credited += amount;
+    }
+
+    /// @dev Creates the record of a new valid claim of `kind` whose negation (double negation
+    ///      removed) has id `negId` (bond paid by the caller) and
+    ///      links it with its negation if that is claimed (spec §4.1 for independent claims):
+    ///      for `X = NOT(Y)` with `Y` claimed, `Y` challenges `X`; for `X` with `NOT(X)`
+    ///      claimed, `X` challenges `NOT(X)`. WITNESS_EXISTS claims never hold a target (they
+    ///      are never pending); NOT(W) is instead protected by refusing W's witness after
+    ///      NOT(W)'s window. Returns Undecided, or True when the negation is already False.
+    function _create(bytes32 id, bytes32 negId, uint256 kind, address claimer) private returns (Status result) {
+        if (_record[id] != 0) revert ClaimExists(id);
+        uint64 deadline = kind == ClaimLib.WITNESS ? 0 : uint64(block.timestamp) + WINDOW;
+        uint256 a = UNDECIDED | (kind << 8) | (uint256(deadline) << 48);
+        result = Status.Undecided;
+        if (_record[negId] != 0) {
+            uint256 na = _dispute[negId];
+            if (na == 0) revert NegationIsTrue(negId);
+            if (na & 0xff == FALSE_TAG) {
+                a = 0; // NOT(P) with P False (or P with NOT(P) False): True at once
+                result = Status.True;
+            } else if (kind == ClaimLib.NOT) {
+                // the operand Y = negId is claimed: it challenges this claim
+                if ((na >> 8) & 0xff != ClaimLib.WITNESS) {
+                    a += OPEN_ONE;
+                    _links[_linkKey(id, negId)] = Link.Open;
+                    emit Challenged(id, negId);
+                }
+            } else {
+                // NOT(this) is claimed: this claim challenges it, if still in its window
+                uint64 negDeadline = uint64(na >> 48);
+                if (block.timestamp > negDeadline) revert NegationPastWindow(negId);
+                if (kind != ClaimLib.WITNESS) {
+                    _dispute[negId] = _addOpen(negId, na);
+                    _links[_linkKey(negId, id)] = Link.Open;
+                    emit Challenged(negId, id);
+                }
+            }
+        }
+        _dispute[id] = a;
+        _record[id] = uint256(uint160(claimer)) | EXISTS | (kind << 168);
+        emit Claimed(id, claimer, deadline);
+        if (result == Status.True) emit Decided(id, true);
+    }
+
+    /// @dev Makes the WITNESS_EXISTS claim `enc` (id `id`) True with `witness`, creating it
+    ///      for `claimer` if it does not exist yet (`claimer == 0`: it must exist). Refuses the
+    ///      witness if NOT(enc) is True or past its window; decides a pending NOT(enc) False.
+    ///      Reverts if `enc` is False; returns True.
+    function _showWitness(bytes32 id, bytes memory enc, bytes calldata witness, address claimer) private returns (Status) {
+        uint256 b = _record[id];
+        if (b != 0) {
+            uint256 a = _dispute[id];
+            if (a == 0) return Status.True;
+            if (a & 0xff == FALSE_TAG) revert CounterIsFalse(id);
+        }
+        bytes32 negId = ClaimLib.negationId(enc);
+        bool negPending;
+        if (_record[negId] != 0) {
+            uint256 na = _dispute[negId];
+            if (na == 0 || (na & 0xff == UNDECIDED && block.timestamp > uint64(na >> 48))) {
+                revert WitnessRefused(id, negId);
+            }
+            negPending = na & 0xff == UNDECIDED;
+        }
+        {
+            bytes32 name = ClaimLib.nameOf(enc);
+            address v = REGISTRY.verifierOf(name);
+            if (v == address(0)) revert UnknownVerifier(name);
+            bytes memory call = abi.encodeCall(IVerifier.verify, (ClaimLib.literalArgs(enc), witness));
+            if (!_staticBool(v, call)) revert InvalidWitness(id);
+        }
+        if (b == 0) {
+            b = uint256(uint160(claimer)) | EXISTS | (ClaimLib.WITNESS << 168);
+            _record[id] = b;
+            emit Claimed(id, claimer, 0);
+        }
+        _verdictTrue(id);
+        if (negPending) _falsify(negId, address(uint160(b)));
+        return Status.True;
+    }
+
+    /// @dev The valid challenge of the valid closed claim `target` selected by `how` (Rust:
+    ///      `check_challenge`'s expected counter-claim).
+    function _counterOf(bytes memory target, ChallengeArgs calldata how) private view returns (bytes memory) {
+        bytes memory cur = target;
+        bool unfolded = ClaimLib.kindOf(cur) == ClaimLib.CALL;
+        if (unfolded) cur = _unfold(cur, how.groups);
+        uint256 kind = ClaimLib.kindOf(cur);
+        uint8 h = how.how;
+        if (kind == ClaimLib.WITNESS) {
+            // A WITNESS_EXISTS claim has no challenge (spec §2). A call whose unfolding is one
+            // would then always time out True; it is instead held by NOT(W) (README).
+            if (unfolded && h == NEGATION) return ClaimLib.negate(cur);
+            revert NoChallengeOfWitness();
+        }
+        if (kind == ClaimLib.NOT && h == OPERAND) {
+            return ClaimLib.child(cur, 0);
+        }
+        if (kind == ClaimLib.AND && h == CONJUNCT) {
+            uint256 n = ClaimLib.childCount(cur);
+            if (how.index >= n) revert ConjunctOutOfRange(how.index, n);
+            return ClaimLib.negate(ClaimLib.child(cur, how.index));
+        }
+        if (kind == ClaimLib.FORALL && h == INSTANCE) {
+            bytes32 q = ClaimLib.nameOf(cur);
+            address qa = REGISTRY.quantifierOf(q);
+            if (qa == address(0)) revert UnknownQuantifier(q);
+            bytes memory call = abi.encodeCall(
+                IQuantifier.quantify,
+                (ClaimLib.literalArgs(cur), how.instance, how.proof)
+            );
+            if (!_staticBool(qa, call)) revert NotInDomain(q);
+            return ClaimLib.negate(ClaimLib.substitute(ClaimLib.child(cur, 0), how.instance));
+        }
+        revert WrongChallengeKind(kind, h);
+    }
+
+    /// @dev Unfolds the CALL `cur` until it is not a CALL (at most `MAX_UNFOLD` times), with
+    ///      definition groups found by id among `groups` (each validated once, when first used).
+    function _unfold(bytes memory cur, bytes[] calldata groups) private pure returns (bytes memory) {
+        uint256 ng = groups.length;
+        bytes32[] memory ids = new bytes32[](ng);
+        bytes[] memory loaded = new bytes[](ng);
+        bool[] memory ready = new bool[](ng);
+        for (uint256 j = 0; j < ng; j++) ids[j] = keccak256(groups[j]);
+        for (uint256 step = 0; ClaimLib.kindOf(cur) == ClaimLib.CALL; step++) {
+            if (step == MAX_UNFOLD) revert TooManyUnfoldings();
+            bytes32 gid = ClaimLib.nameOf(cur);
+            uint256 j = 0;
+            while (j < ng && ids[j] != gid) j++;
+            if (j == ng) revert MissingGroup(gid);
+            if (!ready[j]) {
+                loaded[j] = groups[j];
+                ClaimLib.validateGroup(loaded[j]);
+                ready[j] = true;
+            }
+            cur = _unfoldOnce(cur, loaded[j], gid);
+        }
+        return cur;
+    }
+
+    /// @dev One level: definition `index` of group `g` (id `gid`) with the call's arguments
+    ///      for its parameters (Rust `unfold`).
+    function _unfoldOnce(bytes memory call, bytes memory g, bytes32 gid) private pure returns (bytes memory) {
+        uint256 i = ClaimLib.indexOf(call);
+        if (i >= ClaimLib.groupSize(g)) revert UnknownDefinition(gid, i);
+        (uint256 arity, bytes memory body) = ClaimLib.definition(g, i);
+        bytes[] memory args = ClaimLib.literalArgs(call);
+        if (args.length != arity) revert ArityMismatch(arity, args.length);
+        return ClaimLib.instantiate(body, args, gid);
+    }
+
+    /// @dev Static call with bounded gas; true only for a successful call returning exactly
+    ///      the ABI encoding of `true`. A revert, an out-of-gas, a non-contract or any other
+    ///      answer counts as "not verified" (and the caller reverts: nothing is decided).
+    function _staticBool(address target, bytes memory data) private view returns (bool ok) {
+        uint256 g = VERIFY_GAS;
+        assembly ("memory-safe") {
+            let success := staticcall(g, target, add(data, 0x20), mload(data), 0x00, 0x20)
+            ok := and(success, and(eq(returndatasize(), 0x20), eq(mload(0x00), 1)))
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! The dispute contract on the in-process EVM, played against the evaluator.
+
+use alloy_primitives::{Address, B256, U256};
+use ogs::chain::{Dispute, How, Status};
+use ogs::lang::{check_source, Program};
+use ogs::logic::crypto::{address_of, signing_key};
+use ogs::logic::eval::{ChallengeKind, Evaluator, Verdict};
+use ogs::logic::local::{channel_update, sign_update, ChannelInfo, KnownUpdate};
+use ogs::logic::{Claim, LocalInfo, Registry};
+
+const BOND: u64 = 1_000_000_000_000_000; // 0.001 ether
+const WINDOW: u64 = 3600;
+
+fn key(n: u8) -> k256::ecdsa::SigningKey {
+    signing_key(alloy_primitives::keccak256([n, 0x55]).as_slice()).expect("key")
+}
+
+fn addr(n: u8) -> Address {
+    address_of(key(n).verifying_key())
+}
+
+fn setup() -> (Dispute, Address, Address) {
+    let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
+    let (alice, bob) = (Address::repeat_byte(0xa1), Address::repeat_byte(0xb0));
+    d.chain.set_balance(alice, U256::from(10u128.pow(20)));
+    d.chain.set_balance(bob, U256::from(10u128.pow(20)));
+    (d, alice, bob)
+}
+
+fn program() -> Program {
+    check_source("t.ogs", "use \"channel.ogs\";", &Registry::standard())
+        .unwrap_or_else(|e| panic!("{}", e.render(false)))
+}
+
+fn known(nonce: u64) -> KnownUpdate {
+    let v = channel_update(
+        B256::repeat_byte(0xc1),
+        U256::from(nonce),
+        B256::with_last_byte(nonce as u8),
+        &[addr(1), addr(2)],
+    );
+    let sigs = [1u8, 2]
+        .iter()
+        .map(|k| Some(sign_update(&key(*k), &v).to_vec()))
+        .collect();
+    KnownUpdate {
+        nonce: U256::from(nonce),
+        value: v,
+        signatures: sigs,
+    }
+}
+
+fn exit_claim(p: &Program, nonce: u64) -> Claim {
+    let v = known(nonce).value;
+    let text = format!(
+        "channel_exit({})",
+        v.display(Some(&ogs::logic::local::update_type()))
+    );
+    p.compile_claim(&text)
+        .unwrap_or_else(|e| panic!("{}", e.render(false)))
+}
+
+fn how(kind: &ChallengeKind) -> How {
+    match kind {
+        ChallengeKind::Not => How {
+            how: 0,
+            ..Default::default()
+        },
+        ChallengeKind::AndChild { index } => How {
+            how: 1,
+            index: *index as u64,
+            ..Default::default()
+        },
+        ChallengeKind::Instance { value, proof } => How {
+            how: 2,
+            instance: value.clone(),
+            proof: proof.clone(),
+            ..Default::default()
+        },
+        ChallengeKind::Negation => How {
+            how: 3,
+            ..Default::default()
+        },
+    }
+}
+
+#[test]
+fn stale_channel_exit_is_defeated_on_chain() {
+    let p = program();
+    let (mut d, alice, bob) = setup();
+    let stale = exit_claim(&p, 5);
+    let r = d.claim(alice, &stale).expect("claim");
+    println!("claim gas {}", r.gas_used);
+    // Bob knows update 7, fully signed: the evaluator gives him the counter-claim.
+    let mut info = LocalInfo::new();
+    info.set_channel(
+        B256::repeat_byte(0xc1),
+        ChannelInfo {
+            participants: vec![addr(1), addr(2)],
+            complete: true,
+            updates: vec![known(5), known(7)],
+        },
+    );
+    let v = Evaluator::new(&p.registry, &p, &info)
+        .decide(&stale)
+        .expect("decides");
+    let Verdict::False {
+        challenge,
+        evidence,
+    } = v
+    else {
+        panic!("{v:?}")
+    };
+    let witness = &evidence.witnesses[0].witness;
+    let expected = d.counter_of(&stale, &how(&challenge.kind)).expect("view");
+    assert_eq!(
+        expected,
+        challenge.counter.encode(),
+        "contract and evaluator agree on the counter-claim"
+    );
+    let r = d
+        .challenge(
+            bob,
+            &stale,
+            &how(&challenge.kind),
+            &challenge.counter,
+            witness,
+        )
+        .expect("challenge");
+    println!("challenge gas {}", r.gas_used);
+    assert_eq!(
+        d.status(challenge.counter.id()).expect("status"),
+        Status::True
+    );
+    // The stale exit is False (at once, or by contradiction).
+    if d.status(stale.id()).expect("status") != Status::False {
+        d.decide_by_contradiction(bob, stale.id(), challenge.counter.id())
+            .expect("contradiction");
+    }
+    assert_eq!(d.status(stale.id()).expect("status"), Status::False);
+}
+
+#[test]
+fn unchallenged_exit_times_out_true() {
+    let p = program();
+    let (mut d, alice, _) = setup();
+    let exit = exit_claim(&p, 9);
+    d.claim(alice, &exit).expect("claim");
+    let early = d.decide_by_timeout(alice, exit.id());
+    assert!(early.is_err(), "no decision before the window");
+    d.chain.advance(300, WINDOW + 1);
+    let r = d.decide_by_timeout(alice, exit.id()).expect("timeout");
+    println!("timeout gas {}", r.gas_used);
+    assert_eq!(d.status(exit.id()).expect("status"), Status::True);
+    let before = d.chain.balance(alice);
+    d.payout(alice, exit.id()).expect("payout");
+    d.withdraw(alice).expect("withdraw");
+    assert_eq!(d.chain.balance(alice) - before, U256::from(BOND));
+    assert_eq!(d.balance(), U256::ZERO);
+}
