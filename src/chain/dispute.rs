@@ -310,7 +310,10 @@ impl Dispute {
                 };
                 let r = chain.send(deployer, registry, U256::ZERO, data.into())?;
                 if !r.success {
-                    return Err(DisputeError::Reverted(format!("registering {name}"), Box::new(r)));
+                    return Err(DisputeError::Reverted(
+                        format!("registering {name}"),
+                        Box::new(r),
+                    ));
                 }
             }
         }
@@ -349,7 +352,10 @@ impl Dispute {
             .chain
             .call(Address::ZERO, self.address, call.abi_encode().into())?;
         if !r.success {
-            return Err(DisputeError::Reverted(revert_reason(&r.output), Box::new(r)));
+            return Err(DisputeError::Reverted(
+                revert_reason(&r.output),
+                Box::new(r),
+            ));
         }
         C::abi_decode_returns(&r.output).map_err(|_| DisputeError::Decode(C::SIGNATURE))
     }

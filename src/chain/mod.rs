@@ -8,5 +8,6 @@ pub mod evm;
 pub use evm::{Chain, ChainError, Receipt};
 
 pub mod dispute;
+pub mod gas;
 
 pub use dispute::{Dispute, DisputeError, DisputeEvent, How, Status};

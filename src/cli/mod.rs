@@ -73,9 +73,49 @@ pub enum Cmd {
     },
     /// List the registered verifiers and quantifiers with their signatures.
     Registry,
+    /// Print the calldata of a dispute-contract call for a claim (hex) and the function signature.
+    Calldata {
+        /// The claim file.
+        file: PathBuf,
+        /// The claim, e.g. 'alice_exit()'.
+        #[arg(long)]
+        claim: String,
+        /// Which call.
+        #[arg(long, value_enum)]
+        call: CallKind,
+        /// Local information: for `challenge`, the evaluator finds the counter-claim and its
+        /// witness; for `decide-witness`, the witness.
+        #[arg(long)]
+        info: Option<PathBuf>,
+        /// The witness (hex) for `decide-witness`, instead of finding it in --info.
+        #[arg(long)]
+        witness: Option<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure the gas of every entry point of a state-channel exit dispute on the embedded EVM.
+    GasReport {
+        /// Also write the report (Markdown) to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// The MIPS fault-proof VM: run programs, produce step witnesses, check ELFs.
     #[command(subcommand)]
     Mips(mips::MipsCmd),
+}
+
+/// The dispute-contract calls `ogs calldata` can encode.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum CallKind {
+    /// `claim(bytes)`: post the claim with its bond.
+    Claim,
+    /// `challenge(…)`: post the evaluator's counter-claim against the claim.
+    Challenge,
+    /// `decideByTimeout(bytes32)`.
+    DecideTimeout,
+    /// `decideByWitness(bytes,bytes)`.
+    DecideWitness,
 }
 
 /// Runs the CLI; returns the process exit code.
@@ -153,14 +193,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         } => {
             let p = load(&[file])?;
             let c = p.compile_claim(&claim).map_err(rendered)?;
-            let info = match info {
-                Some(path) => {
-                    let text = std::fs::read_to_string(&path)
-                        .with_context(|| format!("cannot read {}", path.display()))?;
-                    LocalInfo::from_json(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?
-                }
-                None => LocalInfo::new(),
-            };
+            let info = load_info(info.as_deref())?;
             let verdict = Evaluator::new(&p.registry, &p, &info)
                 .decide(&c)
                 .map_err(|e| anyhow!("cannot evaluate: {e}"))?;
@@ -227,6 +260,32 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(i32::from(failed))
         }
         Cmd::Mips(cmd) => mips::run(cmd),
+        Cmd::Calldata {
+            file,
+            claim,
+            call,
+            info,
+            witness,
+            json,
+        } => calldata(
+            &file,
+            &claim,
+            call,
+            info.as_deref(),
+            witness.as_deref(),
+            json,
+        ),
+        Cmd::GasReport { out } => {
+            let lines = crate::chain::gas::channel_report().map_err(|e| anyhow!("{e}"))?;
+            let md = crate::chain::gas::markdown(&lines);
+            print!("{md}");
+            if let Some(out) = out {
+                std::fs::write(&out, &md)
+                    .with_context(|| format!("cannot write {}", out.display()))?;
+                eprintln!("wrote {}", out.display());
+            }
+            Ok(0)
+        }
         Cmd::Registry => {
             let r = Registry::standard();
             println!("verifiers (WITNESS_EXISTS; on-chain id = keccak256(name)):");
@@ -248,6 +307,153 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+fn load_info(path: Option<&std::path::Path>) -> Result<LocalInfo> {
+    match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            LocalInfo::from_json(&text).map_err(|e| anyhow!("{}: {e}", path.display()))
+        }
+        None => Ok(LocalInfo::new()),
+    }
+}
+
+fn calldata(
+    file: &std::path::Path,
+    text: &str,
+    call: CallKind,
+    info: Option<&std::path::Path>,
+    witness: Option<&str>,
+    json: bool,
+) -> Result<i32> {
+    use crate::chain::dispute::{calldata as cd, How};
+    let p = load(&[file.to_path_buf()])?;
+    let c = p.compile_claim(text).map_err(rendered)?;
+    let info = load_info(info)?;
+    let decide = || {
+        Evaluator::new(&p.registry, &p, &info)
+            .decide(&c)
+            .map_err(|e| anyhow!("cannot evaluate: {e}"))
+    };
+    let sigs = cd::signatures();
+    let (sig, data, note) = match call {
+        CallKind::Claim => (
+            sigs[0],
+            cd::claim(&c),
+            format!("send with the bond; claim id {:#x}", c.id()),
+        ),
+        CallKind::DecideTimeout => (
+            sigs[2],
+            cd::decide_timeout(&c),
+            format!("claim id {:#x}", c.id()),
+        ),
+        CallKind::DecideWitness => {
+            let w = match witness {
+                Some(h) => hex::decode(h.trim_start_matches("0x"))
+                    .map_err(|e| anyhow!("--witness is not hex: {e}"))?,
+                None => match (&c, decide()?) {
+                    (Claim::Witness { .. }, Verdict::True(e)) => e
+                        .witnesses
+                        .into_iter()
+                        .find(|w| w.claim == c)
+                        .map(|w| w.witness)
+                        .ok_or_else(|| anyhow!("no witness for the claim itself"))?,
+                    (Claim::Witness { .. }, v) => {
+                        return Err(anyhow!(
+                            "local information has no witness for this claim (verdict: {})",
+                            v.label()
+                        ))
+                    }
+                    _ => {
+                        return Err(anyhow!(
+                            "decide-witness applies to `witness V(…)` claims only"
+                        ))
+                    }
+                },
+            };
+            (
+                sigs[3],
+                cd::decide_witness(&c, &w),
+                format!("claim id {:#x}", c.id()),
+            )
+        }
+        CallKind::Challenge => {
+            let Verdict::False {
+                challenge,
+                evidence,
+            } = decide()?
+            else {
+                return Err(anyhow!(
+                    "the evaluator does not find the claim false from this local information, so there is no counter-claim to post (run `ogs eval` to see why)"
+                ));
+            };
+            let w = evidence
+                .witnesses
+                .iter()
+                .find(|w| w.claim == challenge.counter)
+                .map(|w| w.witness.clone())
+                .unwrap_or_default();
+            let groups: Vec<Vec<u8>> = p.groups.values().map(|g| g.encoding.clone()).collect();
+            let how = match &challenge.kind {
+                ChallengeKind::Not => How {
+                    groups,
+                    ..How::default()
+                },
+                ChallengeKind::AndChild { index } => How {
+                    how: 1,
+                    index: *index as u64,
+                    groups,
+                    ..How::default()
+                },
+                ChallengeKind::Instance { value, proof } => How {
+                    how: 2,
+                    instance: value.clone(),
+                    proof: proof.clone(),
+                    groups,
+                    index: 0,
+                },
+                ChallengeKind::Negation if challenge.via_unfold => How {
+                    how: 3,
+                    groups,
+                    ..How::default()
+                },
+                ChallengeKind::Negation => {
+                    return Err(anyhow!(
+                        "a WITNESS_EXISTS claim has no challenge: claim its negation instead: {}",
+                        p.show(&challenge.counter)
+                    ))
+                }
+            };
+            (
+                sigs[1],
+                cd::challenge(&challenge.target, &how, &challenge.counter, &w),
+                format!(
+                    "send with the bond; counter-claim {:#x}: {}",
+                    challenge.counter.id(),
+                    p.show(&challenge.counter)
+                ),
+            )
+        }
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({
+                "function": sig,
+                "selector": hex0x(&data[..4.min(data.len())]),
+                "calldata": hex0x(&data),
+                "note": note,
+            }))?
+        );
+    } else {
+        println!("function {sig}");
+        println!("selector {}", hex0x(&data[..4.min(data.len())]));
+        println!("note     {note}");
+        println!("calldata {}", hex0x(&data));
+    }
+    Ok(0)
 }
 
 fn plural(n: usize) -> &'static str {

@@ -1,0 +1,218 @@
+//! The gas report: every entry point of a state-channel exit dispute, run on
+//! the in-process EVM (`ogs gas-report`, committed as `contracts/gas-report.md`).
+
+use super::dispute::{Dispute, DisputeError, How};
+use crate::lang::{check_source, Program};
+use crate::logic::crypto::{address_of, signing_key};
+use crate::logic::eval::{ChallengeKind, Evaluator, Verdict};
+use crate::logic::local::{channel_update, sign_update, update_type, ChannelInfo, KnownUpdate};
+use crate::logic::value::encode_list;
+use crate::logic::{Claim, LocalInfo, Registry};
+use alloy_primitives::{keccak256, Address, U256};
+use thiserror::Error;
+
+/// Bond used by the report (0.01 ether).
+pub const REPORT_BOND: u64 = 10_000_000_000_000_000;
+/// Window used by the report (one hour).
+pub const REPORT_WINDOW: u64 = 3600;
+
+/// One measured call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GasLine {
+    /// What was done.
+    pub action: &'static str,
+    /// The contract function.
+    pub function: &'static str,
+    /// Transaction gas as the user pays it.
+    pub gas: u64,
+    /// Calldata size in bytes.
+    pub calldata: usize,
+}
+
+/// Why the report could not be made.
+#[derive(Debug, Error)]
+pub enum GasReportError {
+    /// A call reverted or the EVM failed.
+    #[error(transparent)]
+    Dispute(#[from] DisputeError),
+    /// The scenario did not play out as expected.
+    #[error("scenario: {0}")]
+    Scenario(String),
+}
+
+fn key(name: &str) -> Result<k256::ecdsa::SigningKey, GasReportError> {
+    signing_key(keccak256(format!("ogs gas report key: {name}")).as_slice())
+        .ok_or_else(|| GasReportError::Scenario("bad key".into()))
+}
+
+fn compile(p: &Program, text: &str) -> Result<Claim, GasReportError> {
+    p.compile_claim(text)
+        .map_err(|e| GasReportError::Scenario(e.render(false)))
+}
+
+fn how(kind: &ChallengeKind) -> How {
+    match kind {
+        ChallengeKind::Not => How::default(),
+        ChallengeKind::AndChild { index } => How {
+            how: 1,
+            index: *index as u64,
+            ..How::default()
+        },
+        ChallengeKind::Instance { value, proof } => How {
+            how: 2,
+            instance: value.clone(),
+            proof: proof.clone(),
+            ..How::default()
+        },
+        ChallengeKind::Negation => How {
+            how: 3,
+            ..How::default()
+        },
+    }
+}
+
+/// Runs the state-channel scenario and measures each entry point.
+pub fn channel_report() -> Result<Vec<GasLine>, GasReportError> {
+    let registry = Registry::standard();
+    let p = check_source("gas.ogs", "use \"channel.ogs\";", &registry)
+        .map_err(|e| GasReportError::Scenario(e.render(false)))?;
+    let (ka, kb) = (key("alice")?, key("bob")?);
+    let parts = [
+        address_of(ka.verifying_key()),
+        address_of(kb.verifying_key()),
+    ];
+    let channel = keccak256("ogs gas report channel");
+    let update =
+        |n: u64| channel_update(channel, U256::from(n), keccak256(n.to_be_bytes()), &parts);
+    let signed = |n: u64| KnownUpdate {
+        nonce: U256::from(n),
+        value: update(n),
+        signatures: vec![
+            Some(sign_update(&ka, &update(n)).to_vec()),
+            Some(sign_update(&kb, &update(n)).to_vec()),
+        ],
+    };
+    let ty = update_type();
+    let exit = |n: u64| {
+        compile(
+            &p,
+            &format!("channel_exit({})", update(n).display(Some(&ty))),
+        )
+    };
+
+    let mut d = Dispute::deploy(U256::from(REPORT_BOND), REPORT_WINDOW)?;
+    let (alice, bob) = (Address::repeat_byte(0xa1), Address::repeat_byte(0xb0));
+    for a in [alice, bob] {
+        d.chain.set_balance(a, U256::from(10u128.pow(21)));
+    }
+    let mut lines = Vec::new();
+    let mut line = |action, function, r: &super::Receipt, calldata: usize| {
+        lines.push(GasLine {
+            action,
+            function,
+            gas: r.gas_used,
+            calldata,
+        })
+    };
+
+    // 1. Alice exits with the stale update #5; Bob holds #7, signed by both.
+    let stale = exit(5)?;
+    let r = d.claim(alice, &stale)?;
+    line(
+        "claim a channel exit (2 participants)",
+        "claim",
+        &r,
+        super::dispute::calldata::claim(&stale).len(),
+    );
+    let mut info = LocalInfo::new();
+    info.set_channel(
+        channel,
+        ChannelInfo {
+            participants: parts.to_vec(),
+            complete: true,
+            updates: vec![signed(5), signed(7)],
+        },
+    );
+    let v = Evaluator::new(&registry, &p, &info)
+        .decide(&stale)
+        .map_err(|e| GasReportError::Scenario(e.to_string()))?;
+    let Verdict::False {
+        challenge,
+        evidence,
+    } = v
+    else {
+        return Err(GasReportError::Scenario(
+            "the stale exit should be false".into(),
+        ));
+    };
+    let witness = evidence
+        .witnesses
+        .first()
+        .map(|w| w.witness.clone())
+        .unwrap_or_default();
+    let h = how(&challenge.kind);
+    let r = d.challenge(bob, &stale, &h, &challenge.counter, &witness)?;
+    line(
+        "challenge with a later fully signed update",
+        "challenge",
+        &r,
+        super::dispute::calldata::challenge(&stale, &h, &challenge.counter, &witness).len(),
+    );
+
+    // 2. Alice exits with the latest update; nobody challenges; timeout.
+    let latest = exit(7)?;
+    d.claim(alice, &latest)?;
+    d.chain.advance(300, REPORT_WINDOW + 1);
+    let r = d.decide_by_timeout(alice, latest.id())?;
+    line(
+        "decide an unchallenged exit by timeout",
+        "decideByTimeout",
+        &r,
+        36,
+    );
+
+    // 3. A standalone `witness all_signed(u)` claim decided by its witness.
+    let agreed = compile(
+        &p,
+        &format!("witness all_signed({})", update(9).display(Some(&ty))),
+    )?;
+    d.claim(bob, &agreed)?;
+    let sigs = encode_list(signed(9).signatures.into_iter().flatten().collect());
+    let r = d.decide_by_witness(bob, &agreed, &sigs)?;
+    line(
+        "decide a signed update by its witness",
+        "decideByWitness",
+        &r,
+        super::dispute::calldata::decide_witness(&agreed, &sigs).len(),
+    );
+
+    // 4. Bonds: payout and withdrawal.
+    let r = d.payout(alice, latest.id())?;
+    line("pay out the bond of a True claim", "payout", &r, 36);
+    let r = d.withdraw(alice)?;
+    line("withdraw credited bonds", "withdraw", &r, 4);
+    if d.balance() != d.bonds_held()? + d.total_credited()? {
+        return Err(GasReportError::Scenario(
+            "contract balance != bonds held + credit".into(),
+        ));
+    }
+    Ok(lines)
+}
+
+/// The report as Markdown (what `contracts/gas-report.md` holds).
+pub fn markdown(lines: &[GasLine]) -> String {
+    let mut s = String::from(
+        "# Gas report: a state-channel exit dispute\n\n\
+         Generated by `cargo run --release -- gas-report --out contracts/gas-report.md`; do not edit.\n\
+         Transaction gas as the sender pays it (21,000 intrinsic + calldata + execution − refunds),\n\
+         on the in-process EVM (revm, `cancun`, the fork the contracts are compiled for).\n\n\
+         | action | function | gas | calldata bytes |\n|---|---|---:|---:|\n",
+    );
+    for l in lines {
+        s.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            l.action, l.function, l.gas, l.calldata
+        ));
+    }
+    s
+}
