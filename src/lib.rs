@@ -9,6 +9,7 @@
 
 pub mod chain;
 pub mod cli;
+pub mod dispute;
 pub mod fpvm;
 pub mod lang;
 pub mod logic;

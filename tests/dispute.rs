@@ -1,10 +1,11 @@
 //! The dispute contract on the in-process EVM, played against the evaluator.
 
 use alloy_primitives::{Address, B256, U256};
-use ogs::chain::{Dispute, How, Status};
+use ogs::chain::{Dispute, Status};
+use ogs::dispute::how_of;
 use ogs::lang::{check_source, Program};
 use ogs::logic::crypto::{address_of, signing_key};
-use ogs::logic::eval::{ChallengeKind, Evaluator, Verdict};
+use ogs::logic::eval::{Evaluator, Verdict};
 use ogs::logic::local::{channel_update, sign_update, ChannelInfo, KnownUpdate};
 use ogs::logic::{Claim, LocalInfo, Registry};
 
@@ -60,30 +61,6 @@ fn exit_claim(p: &Program, nonce: u64) -> Claim {
         .unwrap_or_else(|e| panic!("{}", e.render(false)))
 }
 
-fn how(kind: &ChallengeKind) -> How {
-    match kind {
-        ChallengeKind::Not => How {
-            how: 0,
-            ..Default::default()
-        },
-        ChallengeKind::AndChild { index } => How {
-            how: 1,
-            index: *index as u64,
-            ..Default::default()
-        },
-        ChallengeKind::Instance { value, proof } => How {
-            how: 2,
-            instance: value.clone(),
-            proof: proof.clone(),
-            ..Default::default()
-        },
-        ChallengeKind::Negation => How {
-            how: 3,
-            ..Default::default()
-        },
-    }
-}
-
 #[test]
 fn stale_channel_exit_is_defeated_on_chain() {
     let p = program();
@@ -112,7 +89,9 @@ fn stale_channel_exit_is_defeated_on_chain() {
         panic!("{v:?}")
     };
     let witness = &evidence.witnesses[0].witness;
-    let expected = d.counter_of(&stale, &how(&challenge.kind)).expect("view");
+    let expected = d
+        .counter_of(&stale, &how_of(&challenge.kind))
+        .expect("view");
     assert_eq!(
         expected,
         challenge.counter.encode(),
@@ -122,7 +101,7 @@ fn stale_channel_exit_is_defeated_on_chain() {
         .challenge(
             bob,
             &stale,
-            &how(&challenge.kind),
+            &how_of(&challenge.kind),
             &challenge.counter,
             witness,
         )

@@ -7,14 +7,15 @@
 //! counter-claim the evaluator produces and reject invalid ones.
 
 use alloy_primitives::{keccak256, Address, B256, U256};
-use ogs::chain::{Dispute, DisputeError, DisputeEvent, How, Status};
+use ogs::chain::{How, Status};
+use ogs::dispute::{how_of, Arena, Party};
 use ogs::lang::{check_source, Program};
 use ogs::logic::claim::{unfold, Claim};
 use ogs::logic::crypto::{self, address_of, merkle_root, signing_key};
 use ogs::logic::eval::{ChallengeKind, Evaluator, Verdict};
 use ogs::logic::{LocalInfo, Registry};
 use proptest::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 const BOND: u64 = 1_000;
 const WINDOW: u64 = 100;
@@ -201,256 +202,88 @@ impl World {
     }
 }
 
-/// Plays disputes on one deployed contract.
-struct Game<'a> {
-    d: Dispute,
-    p: &'a Program,
-    info: &'a LocalInfo,
-    honest: Address,
-    adversary: Address,
-    /// Every claim seen on chain, by id.
-    claims: BTreeMap<B256, Claim>,
-    /// Challenge links (target, challenge) seen in events.
-    links: BTreeSet<(B256, B256)>,
-    tx: usize,
-}
-
-fn how_of(kind: &ChallengeKind) -> How {
-    match kind {
-        ChallengeKind::Not => How::default(),
-        ChallengeKind::AndChild { index } => How {
-            how: 1,
-            index: *index as u64,
-            ..How::default()
-        },
-        ChallengeKind::Instance { value, proof } => How {
-            how: 2,
-            instance: value.clone(),
-            proof: proof.clone(),
-            ..How::default()
-        },
-        ChallengeKind::Negation => How {
-            how: 3,
-            ..How::default()
-        },
-    }
-}
-
-impl Game<'_> {
-    fn record(&mut self, r: &ogs::chain::Receipt) {
-        self.tx += 1;
-        for e in ogs::chain::dispute::events(r) {
-            if let DisputeEvent::Challenged { target, challenge } = e {
-                self.links.insert((target, challenge));
-            }
-        }
-    }
-
-    fn status(&mut self, c: &Claim) -> Status {
-        self.d.status(c.id()).expect("status view")
-    }
-
-    fn decide(&self, c: &Claim) -> Verdict {
-        Evaluator::new(&self.p.registry, self.p, self.info)
-            .decide(c)
-            .expect("evaluates")
-    }
-
-    /// Posts `counter` against `target`; returns whether the contract accepted it.
-    fn challenge(
-        &mut self,
-        from: Address,
-        target: &Claim,
-        how: &How,
-        counter: &Claim,
-        witness: &[u8],
-    ) -> Result<(), DisputeError> {
-        let r = self.d.challenge(from, target, how, counter, witness)?;
-        self.record(&r);
-        self.claims.insert(counter.id(), counter.clone());
-        Ok(())
-    }
-
-    /// Every challenge of `target` the adversary can form, with witnesses where it needs them.
-    fn all_challenges(&self, target: &Claim) -> Vec<(How, Claim)> {
-        let body = match target {
-            Claim::Call { .. } => unfold(target, self.p).expect("unfolds"),
-            t => t.clone(),
-        };
-        match &body {
-            Claim::Not(p) => vec![(How::default(), (**p).clone())],
-            Claim::And(ps) => ps
+/// The adversary: every challenge of `target` it can form (no witnesses of its own).
+fn all_challenges(a: &Arena, info: &LocalInfo, target: &Claim) -> Vec<(How, Claim)> {
+    let body = match target {
+        Claim::Call { .. } => unfold(target, a.program).expect("unfolds"),
+        t => t.clone(),
+    };
+    match &body {
+        Claim::Not(p) => vec![(How::default(), (**p).clone())],
+        Claim::And(ps) => ps
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    how_of(&ChallengeKind::AndChild { index: i }),
+                    p.clone().negate(),
+                )
+            })
+            .collect(),
+        Claim::Forall {
+            quantifier,
+            args,
+            body,
+        } => {
+            let q = a
+                .program
+                .registry
+                .quantifier_by_id(quantifier)
+                .expect("registered");
+            let args: Vec<Vec<u8>> = args
                 .iter()
-                .enumerate()
-                .map(|(i, p)| {
+                .map(|a| a.as_lit().expect("closed").to_vec())
+                .collect();
+            q.domain(&args, info)
+                .instances
+                .into_iter()
+                .map(|inst| {
+                    let c = Claim::instantiate(body, &inst.value)
+                        .expect("instantiates")
+                        .negate();
                     (
-                        How {
-                            how: 1,
-                            index: i as u64,
-                            ..How::default()
-                        },
-                        p.clone().negate(),
+                        how_of(&ChallengeKind::Instance {
+                            value: inst.value,
+                            proof: inst.proof,
+                        }),
+                        c,
                     )
                 })
-                .collect(),
-            Claim::Forall {
-                quantifier,
-                args,
-                body,
-            } => {
-                let q = self
-                    .p
-                    .registry
-                    .quantifier_by_id(quantifier)
-                    .expect("registered");
-                let args: Vec<Vec<u8>> = args
-                    .iter()
-                    .map(|a| a.as_lit().expect("closed").to_vec())
-                    .collect();
-                q.domain(&args, self.info)
-                    .instances
-                    .into_iter()
-                    .map(|inst| {
-                        let c = Claim::instantiate(body, &inst.value)
-                            .expect("instantiates")
-                            .negate();
-                        (
-                            How {
-                                how: 2,
-                                instance: inst.value,
-                                proof: inst.proof,
-                                ..How::default()
-                            },
-                            c,
-                        )
-                    })
-                    .collect()
-            }
-            _ => vec![],
+                .collect()
         }
+        _ => vec![],
     }
+}
 
-    /// The honest side answers: every claim on chain it believes False gets the
-    /// evaluator's counter-claim; every witness claim it can prove gets its witness.
-    /// The adversary challenges every claim the honest side believes True.
-    /// Runs until nobody has a move left.
-    fn play(&mut self) {
-        loop {
-            let mut moved = false;
-            let ids: Vec<B256> = self.claims.keys().copied().collect();
-            for id in ids {
-                let c = self.claims[&id].clone();
-                if self.status(&c) != Status::Undecided {
-                    continue;
-                }
-                match self.decide(&c) {
-                    Verdict::False {
-                        challenge,
-                        evidence,
-                    } => {
-                        if challenge.kind == ChallengeKind::Negation && !challenge.via_unfold {
-                            // A false witness claim: nobody can show its witness; it stays
-                            // undecided (its bond is locked until its negation is decided).
-                            continue;
-                        }
-                        if self.links.contains(&(id, challenge.counter.id())) {
-                            continue;
-                        }
-                        let w = evidence
-                            .witnesses
-                            .iter()
-                            .find(|w| w.claim == challenge.counter)
-                            .map(|w| w.witness.clone())
-                            .unwrap_or_default();
-                        let how = how_of(&challenge.kind);
-                        let honest = self.honest;
-                        match self.challenge(honest, &c, &how, &challenge.counter, &w) {
-                            Ok(()) => moved = true,
-                            Err(e) => panic!(
-                                "the contract refused the evaluator's counter-claim {} against {}: {e}",
-                                self.p.show(&challenge.counter),
-                                self.p.show(&c)
-                            ),
-                        }
-                    }
-                    Verdict::True(evidence) => {
-                        if let Claim::Witness { .. } = c {
-                            if let Some(w) = evidence.witnesses.iter().find(|w| w.claim == c) {
-                                let r = self
-                                    .d
-                                    .decide_by_witness(self.honest, &c, &w.witness)
-                                    .expect("witness accepted");
-                                self.record(&r);
-                                moved = true;
-                            }
-                            continue;
-                        }
-                        // The adversary throws every challenge it can at a true claim.
-                        for (how, counter) in self.all_challenges(&c) {
-                            if self.links.contains(&(id, counter.id())) {
-                                continue;
-                            }
-                            // The adversary has no witnesses of its own for witness counter-claims.
-                            if matches!(counter, Claim::Witness { .. }) {
-                                let e = self.challenge(self.adversary, &c, &how, &counter, b"");
-                                assert!(
-                                    e.is_err(),
-                                    "a witness challenge without a witness was accepted"
-                                );
-                                continue;
-                            }
-                            if self
-                                .challenge(self.adversary, &c, &how, &counter, b"")
-                                .is_ok()
-                            {
-                                moved = true;
-                            }
-                        }
-                    }
-                    Verdict::Unknown(_) => {}
-                }
+/// The adversary's turn: it throws every challenge it can at every claim the
+/// honest side believes True. Returns whether it made a move.
+fn adversary_moves(a: &mut Arena, adversary: &Party, honest: &LocalInfo) -> bool {
+    let mut moved = false;
+    for (id, c) in a.claims.clone() {
+        if a.status(&c) != Status::Undecided || matches!(c, Claim::Witness { .. }) {
+            continue;
+        }
+        let believed_true = matches!(
+            Evaluator::new(&a.program.registry, a.program, honest).decide(&c),
+            Ok(Verdict::True(_))
+        );
+        if !believed_true {
+            continue;
+        }
+        for (how, counter) in all_challenges(a, honest, &c) {
+            if a.links.contains(&(id, counter.id())) {
+                continue;
             }
-            if !moved {
-                break;
-            }
+            let accepted = a.challenge(adversary, &c, &how, &counter, b"").is_ok();
+            // A witness counter-claim needs its witness, which the adversary does not have.
+            assert!(
+                !(accepted && matches!(counter, Claim::Witness { .. })),
+                "a witness challenge without a witness was accepted"
+            );
+            moved |= accepted;
         }
     }
-
-    /// After the windows: timeouts, releases and contradictions until nothing changes.
-    fn settle(&mut self) {
-        self.d.chain.advance(10, WINDOW + 1);
-        loop {
-            let mut changed = false;
-            for (t, c) in self.links.clone() {
-                let (tc, cc) = (self.claims[&t].clone(), self.claims[&c].clone());
-                let (ts, cs) = (self.status(&tc), self.status(&cc));
-                if ts == Status::Undecided && cs == Status::True {
-                    let r = self
-                        .d
-                        .decide_by_contradiction(self.honest, t, c)
-                        .expect("contradiction");
-                    self.record(&r);
-                    changed = true;
-                } else if cs == Status::False {
-                    if let Ok(r) = self.d.release(self.honest, t, c) {
-                        self.record(&r);
-                        changed = true;
-                    }
-                }
-            }
-            for (id, c) in self.claims.clone() {
-                if self.status(&c) == Status::Undecided && !matches!(c, Claim::Witness { .. }) {
-                    if let Ok(r) = self.d.decide_by_timeout(self.honest, id) {
-                        self.record(&r);
-                        changed = true;
-                    }
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-    }
+    moved
 }
 
 fn program() -> Program {
@@ -474,75 +307,84 @@ fn run_case(seed: u64, w: &World, p: &Program) -> Option<(String, &'static str, 
         Verdict::False { .. } => Status::False,
         Verdict::Unknown(_) => return None,
     };
-    let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
-    let (honest, adversary) = (Address::repeat_byte(0x11), Address::repeat_byte(0x22));
-    for a in [honest, adversary] {
-        d.chain.set_balance(a, U256::from(10u128.pow(24)));
-    }
-    let mut g = Game {
-        d,
-        p,
-        info: &info,
-        honest,
-        adversary,
-        claims: BTreeMap::new(),
-        links: BTreeSet::new(),
-        tx: 0,
+    let mut a = Arena::new(p, U256::from(BOND), WINDOW).expect("deploys");
+    let honest = Party {
+        name: "honest".into(),
+        address: Address::repeat_byte(0x11),
+        info,
     };
+    let adversary = Party {
+        name: "adversary".into(),
+        address: Address::repeat_byte(0x22),
+        info: LocalInfo::new(),
+    };
+    for who in [&honest, &adversary] {
+        a.d.chain
+            .set_balance(who.address, U256::from(10u128.pow(24)));
+    }
     // The side the verdict favours is the honest one: true claims are made by it,
     // false claims by the adversary.
     let claimer = if expected == Status::True {
-        honest
+        &honest
     } else {
-        adversary
+        &adversary
     };
-    let r = g.d.claim(claimer, &claim).expect("claim accepted");
-    g.record(&r);
-    g.claims.insert(claim.id(), claim.clone());
+    a.claim(claimer, &claim).expect("claim accepted");
     // A random invalid challenge is refused and changes nothing.
     if !matches!(claim, Claim::Witness { .. }) {
-        let before = (g.d.bonds_held().expect("view"), g.d.balance());
+        let before = (a.d.bonds_held().expect("view"), a.d.balance());
         let bogus = claim.clone().negate();
         let how = How {
             how: rng.below(3) as u8,
             ..How::default()
         };
-        let valid = g
-            .all_challenges(&claim)
+        let valid = all_challenges(&a, &honest.info, &claim)
             .iter()
             .any(|(h, c)| h.how == how.how && *c == bogus);
         if !valid {
-            let e = g.challenge(adversary, &claim, &how, &bogus, b"");
+            let e = a.challenge(&adversary, &claim, &how, &bogus, b"");
             assert!(e.is_err(), "an invalid challenge was accepted: {text}");
-            assert_eq!((g.d.bonds_held().expect("view"), g.d.balance()), before);
+            assert_eq!((a.d.bonds_held().expect("view"), a.d.balance()), before);
         }
     }
-    g.play();
-    if claim_is_witness_without_witness(&g, &claim) {
-        // A witness claim nobody can prove stays undecided on chain (spec §3): the
-        // evaluator's False means "post its negation", which times out True.
-        let neg = claim.clone().negate();
-        let r = g.d.claim(honest, &neg).expect("negation claimed");
-        g.record(&r);
-        g.claims.insert(neg.id(), neg.clone());
-        g.play();
-        g.settle();
-        assert_eq!(g.status(&neg), Status::True, "{text}");
-        return Some((text, "witness-negation", g.tx));
+    loop {
+        let moved = a.respond(&honest) | adversary_moves(&mut a, &adversary, &honest.info);
+        if !moved {
+            break;
+        }
     }
-    g.settle();
-    let got = g.status(&claim);
+    // Every counter-claim the honest side posted was accepted by the contract.
+    for e in &a.log {
+        if e.actor == "honest" {
+            assert_eq!(
+                e.outcome, "ok",
+                "the contract refused the evaluator's move {} in {text}",
+                e.call
+            );
+        }
+    }
+    a.wait(WINDOW + 1);
+    a.settle(&honest);
+    let tx = a.log.len();
+    if matches!(claim, Claim::Witness { .. }) && expected == Status::False {
+        // A witness claim nobody can prove stays undecided on chain (spec §3); the honest
+        // side claimed its negation instead, which times out True.
+        assert_eq!(a.status(&claim.clone().negate()), Status::True, "{text}");
+        assert_eq!(a.status(&claim), Status::Undecided, "{text}");
+        return Some((text, "witness-negation", tx));
+    }
+    let got = a.status(&claim);
     assert_eq!(
         got,
         expected,
-        "claim: {text}\ncompiled: {}\n{} transactions",
+        "claim: {text}\ncompiled: {}\n{}",
         p.show(&claim),
-        g.tx
+        a.render(&claim)
     );
     // No value lost: the contract holds exactly the bonds it still owes.
     assert_eq!(
-        g.d.balance(),
-        g.d.bonds_held().expect("view") + g.d.total_credited().expect("view")
+        a.d.balance(),
+        a.d.bonds_held().expect("view") + a.d.total_credited().expect("view")
     );
     Some((
         text,
@@ -551,12 +393,8 @@ fn run_case(seed: u64, w: &World, p: &Program) -> Option<(String, &'static str, 
         } else {
             "false"
         },
-        g.tx,
+        tx,
     ))
-}
-
-fn claim_is_witness_without_witness(g: &Game, c: &Claim) -> bool {
-    matches!(c, Claim::Witness { .. }) && matches!(g.decide(c), Verdict::False { .. })
 }
 
 /// The generator covers both verdicts, deep claims and long games (so the

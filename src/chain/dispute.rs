@@ -462,6 +462,23 @@ impl Dispute {
         Ok(Status::from_u8(s))
     }
 
+    /// Whether `challenge` is an open (unreleased) challenge of `target`.
+    pub fn links_open(&mut self, target: B256, challenge: B256) -> bool {
+        self.view(UniversalDispute::linkOfCall {
+            targetId: target,
+            challengeId: challenge,
+        })
+        .is_ok_and(|l| l == 1)
+    }
+
+    /// Whether `decideByTimeout(id)` would succeed now (checked with a call, not a transaction).
+    pub fn can_time_out(&mut self, id: B256) -> bool {
+        let data = UniversalDispute::decideByTimeoutCall { id }.abi_encode();
+        self.chain
+            .call(self.deployer, self.address, data.into())
+            .is_ok_and(|r| r.success)
+    }
+
     /// Credit waiting for withdrawal.
     pub fn credit(&mut self, who: Address) -> Result<U256, DisputeError> {
         self.view(UniversalDispute::creditCall(who))

@@ -1,10 +1,10 @@
 //! The gas report: every entry point of a state-channel exit dispute, run on
 //! the in-process EVM (`ogs gas-report`, committed as `contracts/gas-report.md`).
 
-use super::dispute::{Dispute, DisputeError, How};
+use super::dispute::{Dispute, DisputeError};
 use crate::lang::{check_source, Program};
 use crate::logic::crypto::{address_of, signing_key};
-use crate::logic::eval::{ChallengeKind, Evaluator, Verdict};
+use crate::logic::eval::{Evaluator, Verdict};
 use crate::logic::local::{channel_update, sign_update, update_type, ChannelInfo, KnownUpdate};
 use crate::logic::value::encode_list;
 use crate::logic::{Claim, LocalInfo, Registry};
@@ -48,27 +48,6 @@ fn key(name: &str) -> Result<k256::ecdsa::SigningKey, GasReportError> {
 fn compile(p: &Program, text: &str) -> Result<Claim, GasReportError> {
     p.compile_claim(text)
         .map_err(|e| GasReportError::Scenario(e.render(false)))
-}
-
-fn how(kind: &ChallengeKind) -> How {
-    match kind {
-        ChallengeKind::Not => How::default(),
-        ChallengeKind::AndChild { index } => How {
-            how: 1,
-            index: *index as u64,
-            ..How::default()
-        },
-        ChallengeKind::Instance { value, proof } => How {
-            how: 2,
-            instance: value.clone(),
-            proof: proof.clone(),
-            ..How::default()
-        },
-        ChallengeKind::Negation => How {
-            how: 3,
-            ..How::default()
-        },
-    }
 }
 
 /// Runs the state-channel scenario and measures each entry point.
@@ -150,7 +129,7 @@ pub fn channel_report() -> Result<Vec<GasLine>, GasReportError> {
         .first()
         .map(|w| w.witness.clone())
         .unwrap_or_default();
-    let h = how(&challenge.kind);
+    let h = crate::dispute::how_of(&challenge.kind);
     let r = d.challenge(bob, &stale, &h, &challenge.counter, &witness)?;
     line(
         "challenge with a later fully signed update",

@@ -94,6 +94,28 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Play a dispute over a claim on the embedded EVM: the claimant posts it, both sides
+    /// answer with the evaluator from their own local information, windows pass, bonds are
+    /// paid out; prints the transcript.
+    Dispute {
+        /// The claim file.
+        file: PathBuf,
+        /// The claim, e.g. 'alice_exit()'.
+        #[arg(long)]
+        claim: String,
+        /// The claimant's local information.
+        #[arg(long)]
+        claimant: Option<PathBuf>,
+        /// The challenger's local information.
+        #[arg(long)]
+        challenger: Option<PathBuf>,
+        /// Bond per claim, in wei.
+        #[arg(long, default_value_t = 10_000_000_000_000_000)]
+        bond: u128,
+        /// Dispute window, in seconds.
+        #[arg(long, default_value_t = 3600)]
+        window: u64,
+    },
     /// Measure the gas of every entry point of a state-channel exit dispute on the embedded EVM.
     GasReport {
         /// Also write the report (Markdown) to this file.
@@ -275,6 +297,21 @@ pub fn run(cli: Cli) -> Result<i32> {
             witness.as_deref(),
             json,
         ),
+        Cmd::Dispute {
+            file,
+            claim,
+            claimant,
+            challenger,
+            bond,
+            window,
+        } => dispute(
+            &file,
+            &claim,
+            claimant.as_deref(),
+            challenger.as_deref(),
+            bond,
+            window,
+        ),
         Cmd::GasReport { out } => {
             let lines = crate::chain::gas::channel_report().map_err(|e| anyhow!("{e}"))?;
             let md = crate::chain::gas::markdown(&lines);
@@ -396,35 +433,15 @@ fn calldata(
                 .map(|w| w.witness.clone())
                 .unwrap_or_default();
             let groups: Vec<Vec<u8>> = p.groups.values().map(|g| g.encoding.clone()).collect();
-            let how = match &challenge.kind {
-                ChallengeKind::Not => How {
-                    groups,
-                    ..How::default()
-                },
-                ChallengeKind::AndChild { index } => How {
-                    how: 1,
-                    index: *index as u64,
-                    groups,
-                    ..How::default()
-                },
-                ChallengeKind::Instance { value, proof } => How {
-                    how: 2,
-                    instance: value.clone(),
-                    proof: proof.clone(),
-                    groups,
-                    index: 0,
-                },
-                ChallengeKind::Negation if challenge.via_unfold => How {
-                    how: 3,
-                    groups,
-                    ..How::default()
-                },
-                ChallengeKind::Negation => {
-                    return Err(anyhow!(
-                        "a WITNESS_EXISTS claim has no challenge: claim its negation instead: {}",
-                        p.show(&challenge.counter)
-                    ))
-                }
+            if challenge.kind == ChallengeKind::Negation && !challenge.via_unfold {
+                return Err(anyhow!(
+                    "a WITNESS_EXISTS claim has no challenge: claim its negation instead: {}",
+                    p.show(&challenge.counter)
+                ));
+            }
+            let how = How {
+                groups,
+                ..crate::dispute::how_of(&challenge.kind)
             };
             (
                 sigs[1],
@@ -453,6 +470,79 @@ fn calldata(
         println!("note     {note}");
         println!("calldata {}", hex0x(&data));
     }
+    Ok(0)
+}
+
+fn dispute(
+    file: &std::path::Path,
+    text: &str,
+    claimant: Option<&std::path::Path>,
+    challenger: Option<&std::path::Path>,
+    bond: u128,
+    window: u64,
+) -> Result<i32> {
+    use crate::dispute::{Arena, Party};
+    use alloy_primitives::{Address, U256};
+    let p = load(&[file.to_path_buf()])?;
+    let c = p.compile_claim(text).map_err(rendered)?;
+    let claimant = Party {
+        name: "claimant".into(),
+        address: Address::repeat_byte(0xc1),
+        info: load_info(claimant)?,
+    };
+    let challenger = Party {
+        name: "challenger".into(),
+        address: Address::repeat_byte(0xc2),
+        info: load_info(challenger)?,
+    };
+    let mut a = Arena::new(&p, U256::from(bond), window)
+        .map_err(|e| anyhow!("deploying the contracts: {e}"))?;
+    let start = U256::from(10u128.pow(21));
+    for who in [&claimant, &challenger] {
+        a.d.chain.set_balance(who.address, start);
+    }
+    println!("dispute contract {:#x} on the embedded EVM (revm, cancun); bond {bond} wei, window {window} s", a.d.address);
+    println!("claim {:#x}: {}\n", c.id(), p.show(&c));
+    a.claim(&claimant, &c)
+        .map_err(|e| anyhow!("the claim was refused: {e}"))?;
+    // Both sides answer, inside the window, until neither has a move left.
+    for _ in 0..64 {
+        let moved = a.respond(&challenger) | a.respond(&claimant);
+        if !moved {
+            break;
+        }
+    }
+    a.wait(window + 1);
+    a.settle(&claimant);
+    for (id, _) in a.claims.clone() {
+        if let Ok(r) = a.d.payout(claimant.address, id) {
+            a.log.push(crate::dispute::Entry {
+                block: a.d.chain.block_number(),
+                time: window + 1,
+                actor: "claimant".into(),
+                call: format!("payout bond of {}", &format!("{id:#x}")[..10]),
+                gas: r.gas_used,
+                outcome: "ok".into(),
+            });
+        }
+    }
+    for who in [&claimant, &challenger] {
+        let _ = a.d.withdraw(who.address);
+    }
+    print!("{}", a.render(&c));
+    for who in [&claimant, &challenger] {
+        let bal = a.d.chain.balance(who.address);
+        let diff = if bal >= start {
+            format!("+{}", bal - start)
+        } else {
+            format!("-{}", start - bal)
+        };
+        println!("{:<10} balance change {diff} wei", who.name);
+    }
+    println!(
+        "contract   holds {} wei (bonds of undecided claims)",
+        a.d.balance()
+    );
     Ok(0)
 }
 

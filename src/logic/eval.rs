@@ -340,8 +340,9 @@ pub enum InvalidChallenge {
 /// Checks that `counter` is a valid challenge of `target` (spec §2), the
 /// same rule the dispute contract applies: `NOT(P)` ← `P`; `AND(…)` ←
 /// `NOT(P_i)`; `UQ(Q, a, x ⇒ P)` ← `NOT(P[x := t])` with `Q.quantify(a, t)`
-/// checked; a call is challenged through its one-level unfolding;
-/// `WITNESS_EXISTS` has no challenges. Double negation is removed from the
+/// checked; a call is challenged through its one-level unfolding (and a call
+/// unfolding to `WITNESS_EXISTS(V, a)` by `NOT(WITNESS_EXISTS(V, a))`);
+/// `WITNESS_EXISTS` itself has no challenges. Double negation is removed from the
 /// expected counter-claim before comparing.
 pub fn check_challenge(
     target: &Claim,
@@ -350,6 +351,7 @@ pub fn check_challenge(
     defs: &dyn Definitions,
     registry: &Registry,
 ) -> Result<(), InvalidChallenge> {
+    let via_call = matches!(target, Claim::Call { .. });
     let mut target = target.clone();
     for _ in 0..MAX_UNFOLD {
         if !matches!(target, Claim::Call { .. }) {
@@ -382,6 +384,10 @@ pub fn check_challenge(
                 .map_err(EvalError::from)?
                 .negate()
         }
+        // A call whose unfolding is a WITNESS_EXISTS claim `W` is challenged by `NOT(W)`
+        // (otherwise it could never be challenged and would time out True without a
+        // witness); a WITNESS_EXISTS claim itself has no challenge.
+        (Claim::Witness { .. }, ChallengeKind::Negation) if via_call => target.clone().negate(),
         (Claim::Witness { .. }, _) => return Err(InvalidChallenge::WitnessClaim),
         (Claim::Not(_), _) => return Err(InvalidChallenge::Shape("operand")),
         (Claim::And(_), _) => return Err(InvalidChallenge::Shape("negated conjunct")),

@@ -1,0 +1,293 @@
+//! Disputes played out on the in-process EVM: an arena that tracks every
+//! claim and challenge link on chain, honest watchers that answer with the
+//! evaluator, the settlement that follows the windows, and a transcript of
+//! everything that happened.
+
+use crate::chain::dispute::{events, Dispute, DisputeError, DisputeEvent, How, Status};
+use crate::chain::Receipt;
+use crate::lang::Program;
+use crate::logic::eval::{ChallengeKind, Evaluator, Verdict};
+use crate::logic::{Claim, LocalInfo};
+use alloy_primitives::{Address, B256, U256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// One line of a transcript.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// Block number.
+    pub block: u64,
+    /// Seconds since the dispute started.
+    pub time: u64,
+    /// Who acted.
+    pub actor: String,
+    /// What they called, in words.
+    pub call: String,
+    /// Gas used.
+    pub gas: u64,
+    /// `ok`, or the custom error it reverted with.
+    pub outcome: String,
+}
+
+/// A party: a name, an address and what it knows.
+pub struct Party {
+    /// Display name.
+    pub name: String,
+    /// On-chain address.
+    pub address: Address,
+    /// Local information.
+    pub info: LocalInfo,
+}
+
+/// How a challenge kind maps to the contract's arguments.
+pub fn how_of(kind: &ChallengeKind) -> How {
+    match kind {
+        ChallengeKind::Not => How::default(),
+        ChallengeKind::AndChild { index } => How {
+            how: 1,
+            index: *index as u64,
+            ..How::default()
+        },
+        ChallengeKind::Instance { value, proof } => How {
+            how: 2,
+            instance: value.clone(),
+            proof: proof.clone(),
+            ..How::default()
+        },
+        ChallengeKind::Negation => How {
+            how: 3,
+            ..How::default()
+        },
+    }
+}
+
+/// The dispute contract plus everything known to have happened on it.
+pub struct Arena<'p> {
+    /// The deployed contracts.
+    pub d: Dispute,
+    /// Definitions and registry the claims use.
+    pub program: &'p Program,
+    /// Every claim posted, by id.
+    pub claims: BTreeMap<B256, Claim>,
+    /// Challenge links `(target, challenge)` seen in events.
+    pub links: BTreeSet<(B256, B256)>,
+    /// The transcript.
+    pub log: Vec<Entry>,
+    start: u64,
+}
+
+impl<'p> Arena<'p> {
+    /// Deploys a fresh dispute system.
+    pub fn new(program: &'p Program, bond: U256, window: u64) -> Result<Self, DisputeError> {
+        let d = Dispute::deploy(bond, window)?;
+        let start = d.chain.timestamp();
+        Ok(Arena {
+            d,
+            program,
+            claims: BTreeMap::new(),
+            links: BTreeSet::new(),
+            log: Vec::new(),
+            start,
+        })
+    }
+
+    fn note(&mut self, actor: &str, call: String, r: &Result<Receipt, DisputeError>) {
+        let (gas, outcome) = match r {
+            Ok(r) => (r.gas_used, "ok".to_string()),
+            Err(DisputeError::Reverted(why, r)) => (r.gas_used, format!("reverted: {why}")),
+            Err(e) => (0, format!("error: {e}")),
+        };
+        if let Ok(r) = r {
+            for e in events(r) {
+                if let DisputeEvent::Challenged { target, challenge } = e {
+                    self.links.insert((target, challenge));
+                }
+            }
+        }
+        self.log.push(Entry {
+            block: self.d.chain.block_number(),
+            time: self.d.chain.timestamp() - self.start,
+            actor: actor.to_string(),
+            call,
+            gas,
+            outcome,
+        });
+    }
+
+    fn short(&self, c: &Claim) -> String {
+        let text = self.program.show(c);
+        let id = format!("{:#x}", c.id());
+        let text = if text.chars().count() > 70 {
+            format!("{}…", text.chars().take(70).collect::<String>())
+        } else {
+            text
+        };
+        format!("{} {}", &id[..10], text)
+    }
+
+    /// Posts a claim.
+    pub fn claim(&mut self, who: &Party, c: &Claim) -> Result<Receipt, DisputeError> {
+        let r = self.d.claim(who.address, c);
+        let call = format!("claim {}", self.short(c));
+        self.note(&who.name, call, &r);
+        self.claims.insert(c.id(), c.clone());
+        r
+    }
+
+    /// Posts a challenge.
+    pub fn challenge(
+        &mut self,
+        who: &Party,
+        target: &Claim,
+        how: &How,
+        counter: &Claim,
+        witness: &[u8],
+    ) -> Result<Receipt, DisputeError> {
+        let r = self.d.challenge(who.address, target, how, counter, witness);
+        let call = format!(
+            "challenge {} with {}",
+            &format!("{:#x}", target.id())[..10],
+            self.short(counter)
+        );
+        self.note(&who.name, call, &r);
+        if r.is_ok() {
+            self.claims.insert(counter.id(), counter.clone());
+        }
+        r
+    }
+
+    /// The status of a claim on chain.
+    pub fn status(&mut self, c: &Claim) -> Status {
+        self.d.status(c.id()).unwrap_or(Status::None)
+    }
+
+    /// An honest watcher's turn: every undecided claim it believes False gets
+    /// the evaluator's counter-claim (once); every witness claim it can prove
+    /// gets its witness. Returns whether it made a move.
+    pub fn respond(&mut self, who: &Party) -> bool {
+        let mut moved = false;
+        for (id, c) in self.claims.clone() {
+            if self.status(&c) != Status::Undecided {
+                continue;
+            }
+            let Ok(verdict) =
+                Evaluator::new(&self.program.registry, self.program, &who.info).decide(&c)
+            else {
+                continue;
+            };
+            match verdict {
+                Verdict::False {
+                    challenge,
+                    evidence,
+                } => {
+                    if challenge.kind == ChallengeKind::Negation && !challenge.via_unfold {
+                        // No challenge exists; its negation is a claim of its own.
+                        let neg = challenge.counter.clone();
+                        if !self.claims.contains_key(&neg.id()) && self.claim(who, &neg).is_ok() {
+                            moved = true;
+                        }
+                        continue;
+                    }
+                    if self.links.contains(&(id, challenge.counter.id())) {
+                        continue;
+                    }
+                    let w = evidence
+                        .witnesses
+                        .iter()
+                        .find(|w| w.claim == challenge.counter)
+                        .map(|w| w.witness.clone())
+                        .unwrap_or_default();
+                    let how = how_of(&challenge.kind);
+                    if self
+                        .challenge(who, &c, &how, &challenge.counter, &w)
+                        .is_ok()
+                    {
+                        moved = true;
+                    }
+                }
+                Verdict::True(evidence) => {
+                    if let Some(w) = evidence
+                        .witnesses
+                        .iter()
+                        .find(|w| w.claim == c && matches!(c, Claim::Witness { .. }))
+                    {
+                        let r = self.d.decide_by_witness(who.address, &c, &w.witness);
+                        let call = format!("show witness for {}", self.short(&c));
+                        self.note(&who.name, call, &r);
+                        moved |= r.is_ok();
+                    }
+                }
+                Verdict::Unknown(_) => {}
+            }
+        }
+        moved
+    }
+
+    /// Lets `seconds` pass (one block per call).
+    pub fn wait(&mut self, seconds: u64) {
+        self.d.chain.advance(1, seconds);
+    }
+
+    /// Decides what can be decided: contradictions, releases of False
+    /// challenges and timeouts, until nothing changes.
+    pub fn settle(&mut self, who: &Party) {
+        loop {
+            let mut changed = false;
+            for (t, c) in self.links.clone() {
+                let (tc, cc) = (self.claims.get(&t).cloned(), self.claims.get(&c).cloned());
+                let (Some(tc), Some(cc)) = (tc, cc) else {
+                    continue;
+                };
+                let (ts, cs) = (self.status(&tc), self.status(&cc));
+                if ts == Status::Undecided && cs == Status::True {
+                    let r = self.d.decide_by_contradiction(who.address, t, c);
+                    let call =
+                        format!("decide {} False by contradiction", &format!("{t:#x}")[..10]);
+                    self.note(&who.name, call, &r);
+                    changed |= r.is_ok();
+                } else if cs == Status::False && self.d.links_open(t, c) {
+                    let r = self.d.release(who.address, t, c);
+                    let call = format!("release false challenge {}", &format!("{c:#x}")[..10]);
+                    self.note(&who.name, call, &r);
+                    changed |= r.is_ok();
+                }
+            }
+            for (id, c) in self.claims.clone() {
+                if self.status(&c) == Status::Undecided && !matches!(c, Claim::Witness { .. }) {
+                    // Only calls that can succeed are sent (the window passed, no open challenge).
+                    if self.d.can_time_out(id) {
+                        let r = self.d.decide_by_timeout(who.address, id);
+                        let call = format!("decide {} True by timeout", &format!("{id:#x}")[..10]);
+                        self.note(&who.name, call, &r);
+                        changed |= r.is_ok();
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// Renders the transcript as aligned text; the line deciding `root` is marked with ▶.
+    pub fn render(&mut self, root: &Claim) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "block   t(s)  actor          gas  call → outcome");
+        let root_id = format!("{:#x}", root.id());
+        for e in &self.log {
+            let mark = if e.call.contains(&root_id[..10]) && e.call.starts_with("decide") {
+                "▶"
+            } else {
+                " "
+            };
+            let _ = writeln!(
+                s,
+                "{:>5} {:>6}{mark} {:<10} {:>7}  {} → {}",
+                e.block, e.time, e.actor, e.gas, e.call, e.outcome
+            );
+        }
+        let status = self.status(root);
+        let _ = writeln!(s, "\nclaim {} is {:?} on chain", &root_id[..10], status);
+        s
+    }
+}
