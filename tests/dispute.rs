@@ -137,3 +137,19 @@ fn unchallenged_exit_times_out_true() {
     assert_eq!(d.chain.balance(alice) - before, U256::from(BOND));
     assert_eq!(d.balance(), U256::ZERO);
 }
+
+/// The committed gas report is what the contracts cost now, and within the targets
+/// (claim < 95,000 and timeout decision < 26,000 transaction gas).
+#[test]
+fn gas_report_is_fresh_and_within_targets() {
+    let lines = ogs::chain::gas::channel_report().expect("report runs");
+    let committed = std::fs::read_to_string("contracts/gas-report.md").expect("committed report");
+    assert_eq!(
+        committed,
+        ogs::chain::gas::markdown(&lines),
+        "contracts/gas-report.md is stale: run `cargo run --release -- gas-report --out contracts/gas-report.md`"
+    );
+    let gas = |f: &str| lines.iter().find(|l| l.function == f).map(|l| l.gas).expect("measured");
+    assert!(gas("claim") < 95_000, "claim costs {}", gas("claim"));
+    assert!(gas("decideByTimeout") < 26_000, "timeout costs {}", gas("decideByTimeout"));
+}
