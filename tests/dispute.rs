@@ -149,7 +149,17 @@ fn gas_report_is_fresh_and_within_targets() {
         ogs::chain::gas::markdown(&lines),
         "contracts/gas-report.md is stale: run `cargo run --release -- gas-report --out contracts/gas-report.md`"
     );
-    let gas = |f: &str| lines.iter().find(|l| l.function == f).map(|l| l.gas).expect("measured");
+    let gas = |f: &str| {
+        lines
+            .iter()
+            .find(|l| l.function == f)
+            .map(|l| l.gas)
+            .expect("measured")
+    };
     assert!(gas("claim") < 95_000, "claim costs {}", gas("claim"));
-    assert!(gas("decideByTimeout") < 26_000, "timeout costs {}", gas("decideByTimeout"));
+    assert!(
+        gas("decideByTimeout") < 26_000,
+        "timeout costs {}",
+        gas("decideByTimeout")
+    );
 }
