@@ -1,5 +1,6 @@
-//! Regenerates the channel example under `examples/channel/`: the claim file
-//! and two local-information files signed with real k256 keys.
+//! Regenerates the channel examples under `examples/channel/`: the claim
+//! files and the local-information files of each party, signed with real k256
+//! keys. CI runs it and fails if the committed files differ.
 //!
 //! ```sh
 //! cargo run --example channel_info
@@ -9,78 +10,159 @@
 //!
 //! The keys are derived from public strings: they are examples, never use them for funds.
 
-use alloy_primitives::{keccak256, Address, U256};
+use alloy_primitives::{keccak256, Address, B256, U256};
+use k256::ecdsa::SigningKey;
 use ogs::logic::crypto::{address_of, signing_key};
 use ogs::logic::local::{channel_update, sign_update};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::path::Path;
 
-fn main() -> anyhow::Result<()> {
-    let alice_key = signing_key(keccak256(b"ogs example key: alice").as_slice())
-        .ok_or_else(|| anyhow::anyhow!("bad key"))?;
-    let bob_key = signing_key(keccak256(b"ogs example key: bob").as_slice())
-        .ok_or_else(|| anyhow::anyhow!("bad key"))?;
-    let (alice, bob) = (
-        address_of(alice_key.verifying_key()),
-        address_of(bob_key.verifying_key()),
-    );
-    let channel = keccak256(b"ogs example channel");
-    let participants: [Address; 2] = [alice, bob];
-    let state = |n: u64| keccak256(format!("balances after payment {n}"));
+/// One example channel: its participants' keys and how to write its updates.
+struct Channel {
+    id: B256,
+    keys: Vec<SigningKey>,
+}
 
-    let update = |n: u64| channel_update(channel, U256::from(n), state(n), &participants);
-    let signed = |n: u64| {
-        let u = update(n);
-        json!({
-            "nonce": n,
-            "state_hash": format!("{:#x}", state(n)),
-            "signatures": [
-                format!("0x{}", hex::encode(sign_update(&alice_key, &u))),
-                format!("0x{}", hex::encode(sign_update(&bob_key, &u))),
-            ],
+impl Channel {
+    fn new(label: &str, names: &[&'static str]) -> anyhow::Result<Channel> {
+        let keys = names
+            .iter()
+            .map(|n| {
+                signing_key(keccak256(format!("ogs example key: {n}")).as_slice())
+                    .ok_or_else(|| anyhow::anyhow!("bad key"))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Channel {
+            id: keccak256(label),
+            keys,
         })
-    };
+    }
+
+    fn addrs(&self) -> Vec<Address> {
+        self.keys
+            .iter()
+            .map(|k| address_of(k.verifying_key()))
+            .collect()
+    }
+
+    fn state(&self, n: u64) -> B256 {
+        keccak256(format!("balances after payment {n}"))
+    }
+
+    /// The update literal in claim syntax.
+    fn literal(&self, n: u64) -> String {
+        let ps: Vec<String> = self.addrs().iter().map(|a| format!("{a:#x}")).collect();
+        format!(
+            "ChannelUpdate {{\n        channel: {:#x},\n        nonce: {n},\n        state_hash: {:#x},\n        participants: [{}],\n    }}",
+            self.id,
+            self.state(n),
+            ps.join(", ")
+        )
+    }
+
+    /// Update `n` with the signatures of the participants in `signers`.
+    fn signed(&self, n: u64, signers: &[usize]) -> Value {
+        let u = channel_update(self.id, U256::from(n), self.state(n), &self.addrs());
+        let sigs: Vec<Value> = (0..self.keys.len())
+            .map(|i| {
+                if signers.contains(&i) {
+                    json!(format!("0x{}", hex::encode(sign_update(&self.keys[i], &u))))
+                } else {
+                    Value::Null
+                }
+            })
+            .collect();
+        json!({ "nonce": n, "state_hash": format!("{:#x}", self.state(n)), "signatures": sigs })
+    }
+
+    /// The view of participant `me`, who knows `updates` (each fully signed unless listed in `partial`).
+    fn view(&self, me: usize, updates: &[u64], partial: &[(u64, Vec<usize>)]) -> Value {
+        let all: Vec<usize> = (0..self.keys.len()).collect();
+        let ups: Vec<Value> = updates
+            .iter()
+            .map(|n| match partial.iter().find(|(m, _)| m == n) {
+                Some((_, who)) => self.signed(*n, who),
+                None => self.signed(*n, &all),
+            })
+            .collect();
+        json!({
+            "own": [format!("{:#x}", self.addrs()[me])],
+            "channels": [{
+                "id": format!("{:#x}", self.id),
+                "participants": self.addrs().iter().map(|a| format!("{a:#x}")).collect::<Vec<_>>(),
+                "complete": true,
+                "updates": ups,
+            }],
+        })
+    }
+}
+
+fn write_json(path: &Path, v: &Value) -> anyhow::Result<()> {
+    std::fs::write(path, serde_json::to_string_pretty(v)? + "\n")?;
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
     let dir = Path::new("examples/channel");
     std::fs::create_dir_all(dir)?;
 
-    let claim = format!(
+    // Two parties, Alice and Bob.
+    let c = Channel::new("ogs example channel", &["alice", "bob"])?;
+    let claims = format!(
         "// Generated by `cargo run --example channel_info`; do not edit.\n\
-         // Alice exits the example channel with update #5.\n\
+         // Exits from the example channel between Alice and Bob.\n\
          use \"channel.ogs\";\n\n\
-         def alice_exit() :=\n    signed_channel_exit(ChannelUpdate {{\n        channel: {channel:#x},\n        nonce: 5,\n        state_hash: {:#x},\n        participants: [{alice:#x}, {bob:#x}],\n    }});\n",
-        state(5)
+         // Alice exits with update #5 (signed by both).\n\
+         def alice_exit() :=\n    signed_channel_exit({});\n\n\
+         // Bob exits with update #6 (signed by both, later than #5).\n\
+         def bob_exit() :=\n    signed_channel_exit({});\n\n\
+         // Update #6 was signed by both: shown with its signatures.\n\
+         def agreed_6() :=\n    witness all_signed({});\n",
+        c.literal(5),
+        c.literal(6),
+        c.literal(6)
     );
-    std::fs::write(dir.join("exit.ogs"), claim)?;
-
+    std::fs::write(dir.join("exit.ogs"), claims)?;
     // Alice's view: updates 1..=5 all fully signed; she signed nothing later.
-    let alice_view = json!({
-        "own": [format!("{alice:#x}")],
-        "channels": [{
-            "id": format!("{channel:#x}"),
-            "participants": [format!("{alice:#x}"), format!("{bob:#x}")],
-            "complete": true,
-            "updates": (1..=5).map(signed).collect::<Vec<_>>(),
-        }],
-    });
-    std::fs::write(
-        dir.join("alice.json"),
-        serde_json::to_string_pretty(&alice_view)? + "\n",
+    write_json(&dir.join("alice.json"), &c.view(0, &[1, 2, 3, 4, 5], &[]))?;
+    // Bob's view when nothing happened after #5.
+    write_json(&dir.join("bob.json"), &c.view(1, &[1, 2, 3, 4, 5], &[]))?;
+    // Bob also holds update #6, which both signed later.
+    write_json(
+        &dir.join("bob_later.json"),
+        &c.view(1, &[1, 2, 3, 4, 5, 6], &[]),
+    )?;
+    // Alice knows of #6 too (the race: both know the latest update).
+    write_json(
+        &dir.join("alice_later.json"),
+        &c.view(0, &[1, 2, 3, 4, 5, 6], &[]),
     )?;
 
-    // Bob's view: he also holds update #6, which both signed later.
-    let bob_view = json!({
-        "own": [format!("{bob:#x}")],
-        "channels": [{
-            "id": format!("{channel:#x}"),
-            "participants": [format!("{alice:#x}"), format!("{bob:#x}")],
-            "complete": true,
-            "updates": (1..=6).map(signed).collect::<Vec<_>>(),
-        }],
-    });
-    std::fs::write(
-        dir.join("bob_later.json"),
-        serde_json::to_string_pretty(&bob_view)? + "\n",
+    // Three parties: Alice, Bob and Carol; Carol holds the latest update #9.
+    let c3 = Channel::new(
+        "ogs example three-party channel",
+        &["alice", "bob", "carol"],
     )?;
-    println!("wrote examples/channel/exit.ogs, alice.json, bob_later.json");
+    let claims3 = format!(
+        "// Generated by `cargo run --example channel_info`; do not edit.\n\
+         // Exits from a three-party channel (Alice, Bob, Carol).\n\
+         use \"channel.ogs\";\n\n\
+         // Alice exits with update #8.\n\
+         def alice_exit3() :=\n    signed_channel_exit({});\n\n\
+         // Carol exits with the latest update #9.\n\
+         def carol_exit3() :=\n    signed_channel_exit({});\n",
+        c3.literal(8),
+        c3.literal(9)
+    );
+    std::fs::write(dir.join("exit3.ogs"), claims3)?;
+    write_json(&dir.join("alice3.json"), &c3.view(0, &[7, 8], &[]))?;
+    write_json(&dir.join("bob3.json"), &c3.view(1, &[7, 8], &[]))?;
+    write_json(&dir.join("carol3.json"), &c3.view(2, &[7, 8, 9], &[]))?;
+    // Bob heard of #9 but only holds Carol's signature on it.
+    write_json(
+        &dir.join("bob3_partial.json"),
+        &c3.view(1, &[7, 8, 9], &[(9, vec![2])]),
+    )?;
+    println!("wrote examples/channel/{{exit,exit3}}.ogs and the parties' local information");
     Ok(())
 }

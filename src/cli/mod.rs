@@ -116,6 +116,14 @@ pub enum Cmd {
         #[arg(long, default_value_t = 3600)]
         window: u64,
     },
+    /// Run a scenario file (parties, strategies, timeline) block by block on the embedded EVM.
+    Simulate {
+        /// The scenario (TOML; see `tests/scenarios/` and the README).
+        scenario: PathBuf,
+        /// Output format: a transcript for people, JSON, or the dispute graph in Graphviz dot.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
     /// Measure the gas of every entry point of a state-channel exit dispute on the embedded EVM.
     GasReport {
         /// Also write the report (Markdown) to this file.
@@ -125,6 +133,17 @@ pub enum Cmd {
     /// The MIPS fault-proof VM: run programs, produce step witnesses, check ELFs.
     #[command(subcommand)]
     Mips(mips::MipsCmd),
+}
+
+/// Output formats of `ogs simulate`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum Format {
+    /// Aligned transcript.
+    Text,
+    /// Machine-readable.
+    Json,
+    /// Graphviz dot of the dispute graph.
+    Dot,
 }
 
 /// The dispute-contract calls `ogs calldata` can encode.
@@ -312,6 +331,15 @@ pub fn run(cli: Cli) -> Result<i32> {
             bond,
             window,
         ),
+        Cmd::Simulate { scenario, format } => {
+            let out = crate::dispute::scenario::run_file(&scenario).map_err(|e| anyhow!("{e}"))?;
+            match format {
+                Format::Text => print!("{}", out.text()),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&out)?),
+                Format::Dot => print!("{}", out.dot()),
+            }
+            Ok(0)
+        }
         Cmd::GasReport { out } => {
             let lines = crate::chain::gas::channel_report().map_err(|e| anyhow!("{e}"))?;
             let md = crate::chain::gas::markdown(&lines);

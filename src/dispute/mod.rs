@@ -12,6 +12,8 @@ use alloy_primitives::{Address, B256, U256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
+pub mod scenario;
+
 /// One line of a transcript.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -73,6 +75,8 @@ pub struct Arena<'p> {
     pub links: BTreeSet<(B256, B256)>,
     /// The transcript.
     pub log: Vec<Entry>,
+    /// Who first posted each claim (by party name).
+    pub claimed_by: BTreeMap<B256, String>,
     start: u64,
 }
 
@@ -87,8 +91,14 @@ impl<'p> Arena<'p> {
             claims: BTreeMap::new(),
             links: BTreeSet::new(),
             log: Vec::new(),
+            claimed_by: BTreeMap::new(),
             start,
         })
+    }
+
+    /// Adds a call to the transcript (and records the links its events announce).
+    pub fn note_call(&mut self, actor: &str, call: String, r: &Result<Receipt, DisputeError>) {
+        self.note(actor, call, r)
     }
 
     fn note(&mut self, actor: &str, call: String, r: &Result<Receipt, DisputeError>) {
@@ -130,6 +140,11 @@ impl<'p> Arena<'p> {
         let r = self.d.claim(who.address, c);
         let call = format!("claim {}", self.short(c));
         self.note(&who.name, call, &r);
+        if r.is_ok() {
+            self.claimed_by
+                .entry(c.id())
+                .or_insert_with(|| who.name.clone());
+        }
         self.claims.insert(c.id(), c.clone());
         r
     }
@@ -152,7 +167,23 @@ impl<'p> Arena<'p> {
         self.note(&who.name, call, &r);
         if r.is_ok() {
             self.claims.insert(counter.id(), counter.clone());
+            self.claimed_by
+                .entry(counter.id())
+                .or_insert_with(|| who.name.clone());
         }
+        r
+    }
+
+    /// Shows a witness for a `WITNESS_EXISTS` claim.
+    pub fn show_witness(
+        &mut self,
+        who: &Party,
+        c: &Claim,
+        witness: &[u8],
+    ) -> Result<Receipt, DisputeError> {
+        let r = self.d.decide_by_witness(who.address, c, witness);
+        let call = format!("show witness for {}", self.short(c));
+        self.note(&who.name, call, &r);
         r
     }
 
@@ -211,10 +242,8 @@ impl<'p> Arena<'p> {
                         .iter()
                         .find(|w| w.claim == c && matches!(c, Claim::Witness { .. }))
                     {
-                        let r = self.d.decide_by_witness(who.address, &c, &w.witness);
-                        let call = format!("show witness for {}", self.short(&c));
-                        self.note(&who.name, call, &r);
-                        moved |= r.is_ok();
+                        let w = w.witness.clone();
+                        moved |= self.show_witness(who, &c, &w).is_ok();
                     }
                 }
                 Verdict::Unknown(_) => {}
@@ -226,6 +255,11 @@ impl<'p> Arena<'p> {
     /// Lets `seconds` pass (one block per call).
     pub fn wait(&mut self, seconds: u64) {
         self.d.chain.advance(1, seconds);
+    }
+
+    /// Mines one block of `block_time` seconds.
+    pub fn wait_block(&mut self, block_time: u64) {
+        self.d.chain.advance(1, block_time);
     }
 
     /// Decides what can be decided: contradictions, releases of False

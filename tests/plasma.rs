@@ -1,0 +1,1 @@
+//! Plasma exits on the in-process EVM (being written).
