@@ -484,9 +484,9 @@ pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
             }
         }
         // Strategies, in party order.
-        for i in 0..actors.len() {
-            let (strategy, delay) = (actors[i].strategy, actors[i].delay);
-            let party = &actors[i].party;
+        for actor in &actors {
+            let (strategy, delay) = (actor.strategy, actor.delay);
+            let party = &actor.party;
             match strategy {
                 Strategy::Offline => {}
                 Strategy::Lazy if block < delay => {}
