@@ -8,11 +8,12 @@
 
 use alloy_primitives::{keccak256, Address, B256, U256};
 use ogs::chain::{How, Status};
-use ogs::dispute::{how_of, Arena, Party};
+use ogs::dispute::scenario::all_challenges;
+use ogs::dispute::{Arena, Party};
 use ogs::lang::{check_source, Program};
-use ogs::logic::claim::{unfold, Claim};
+use ogs::logic::claim::Claim;
 use ogs::logic::crypto::{self, address_of, merkle_root, signing_key};
-use ogs::logic::eval::{ChallengeKind, Evaluator, Verdict};
+use ogs::logic::eval::{Evaluator, Verdict};
 use ogs::logic::{LocalInfo, Registry};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
@@ -202,59 +203,6 @@ impl World {
     }
 }
 
-/// The adversary: every challenge of `target` it can form (no witnesses of its own).
-fn all_challenges(a: &Arena, info: &LocalInfo, target: &Claim) -> Vec<(How, Claim)> {
-    let body = match target {
-        Claim::Call { .. } => unfold(target, a.program).expect("unfolds"),
-        t => t.clone(),
-    };
-    match &body {
-        Claim::Not(p) => vec![(How::default(), (**p).clone())],
-        Claim::And(ps) => ps
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                (
-                    how_of(&ChallengeKind::AndChild { index: i }),
-                    p.clone().negate(),
-                )
-            })
-            .collect(),
-        Claim::Forall {
-            quantifier,
-            args,
-            body,
-        } => {
-            let q = a
-                .program
-                .registry
-                .quantifier_by_id(quantifier)
-                .expect("registered");
-            let args: Vec<Vec<u8>> = args
-                .iter()
-                .map(|a| a.as_lit().expect("closed").to_vec())
-                .collect();
-            q.domain(&args, info)
-                .instances
-                .into_iter()
-                .map(|inst| {
-                    let c = Claim::instantiate(body, &inst.value)
-                        .expect("instantiates")
-                        .negate();
-                    (
-                        how_of(&ChallengeKind::Instance {
-                            value: inst.value,
-                            proof: inst.proof,
-                        }),
-                        c,
-                    )
-                })
-                .collect()
-        }
-        _ => vec![],
-    }
-}
-
 /// The adversary's turn: it throws every challenge it can at every claim the
 /// honest side believes True. Returns whether it made a move.
 fn adversary_moves(a: &mut Arena, adversary: &Party, honest: &LocalInfo) -> bool {
@@ -270,7 +218,7 @@ fn adversary_moves(a: &mut Arena, adversary: &Party, honest: &LocalInfo) -> bool
         if !believed_true {
             continue;
         }
-        for (how, counter) in all_challenges(a, honest, &c) {
+        for (how, counter) in all_challenges(a.program, honest, &c) {
             if a.links.contains(&(id, counter.id())) {
                 continue;
             }
@@ -338,7 +286,7 @@ fn run_case(seed: u64, w: &World, p: &Program) -> Option<(String, &'static str, 
             how: rng.below(3) as u8,
             ..How::default()
         };
-        let valid = all_challenges(&a, &honest.info, &claim)
+        let valid = all_challenges(a.program, &honest.info, &claim)
             .iter()
             .any(|(h, c)| h.how == how.how && *c == bogus);
         if !valid {

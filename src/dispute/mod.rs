@@ -15,7 +15,7 @@ use std::fmt::Write;
 pub mod scenario;
 
 /// One line of a transcript.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Entry {
     /// Block number.
     pub block: u64,

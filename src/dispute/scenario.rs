@@ -212,7 +212,7 @@ pub struct Outcome {
     /// Scenario title.
     pub name: String,
     /// Every call with block, actor, gas and outcome.
-    pub transcript: Vec<EntryOut>,
+    pub transcript: Vec<Entry>,
     /// Final status of every claim (id → (text, status)).
     pub claims: Vec<ClaimOut>,
     /// Final balance change of every party, in wei (signed decimal).
@@ -221,23 +221,6 @@ pub struct Outcome {
     pub contract_holds: String,
     /// Challenge links (target id, challenge id).
     pub links: Vec<(String, String)>,
-}
-
-/// A transcript line (serializable).
-#[derive(Clone, Debug, Serialize)]
-pub struct EntryOut {
-    /// Block.
-    pub block: u64,
-    /// Seconds since the start.
-    pub time: u64,
-    /// Actor.
-    pub actor: String,
-    /// Call.
-    pub call: String,
-    /// Gas.
-    pub gas: u64,
-    /// Outcome.
-    pub outcome: String,
 }
 
 /// A claim's final state.
@@ -251,19 +234,6 @@ pub struct ClaimOut {
     pub status: String,
     /// Who claimed it first (a party name).
     pub by: String,
-}
-
-impl From<&Entry> for EntryOut {
-    fn from(e: &Entry) -> Self {
-        EntryOut {
-            block: e.block,
-            time: e.time,
-            actor: e.actor.clone(),
-            call: e.call.clone(),
-            gas: e.gas,
-            outcome: e.outcome.clone(),
-        }
-    }
 }
 
 /// Loads a scenario file.
@@ -560,7 +530,7 @@ pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
     }
     Ok(Outcome {
         name: spec.name.clone(),
-        transcript: arena.log.iter().map(EntryOut::from).collect(),
+        transcript: arena.log.clone(),
         claims,
         balances,
         contract_holds: arena.d.balance().to_string(),
