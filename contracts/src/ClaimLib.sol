@@ -636,8 +636,10 @@ library ClaimLib {
             }
             if (off != pos || end - e < 0x20) return (false, 0);
             uint256 room = end - e - 0x20;
+            // Compare before padding: `elen + 31` would overflow for huge lengths.
+            if (elen > room) return (false, 0);
             uint256 padded = (elen + 31) & ~uint256(31);
-            if (elen > room || padded > room || !_zeroPadded(e + 0x20, elen)) return (false, 0);
+            if (padded > room || !_zeroPadded(e + 0x20, elen)) return (false, 0);
             pos += 0x20 + padded;
         }
         if (heads + pos != end) return (false, 0);

@@ -52,8 +52,10 @@ library ValueLib {
             if (_word(b, 0x40 + (i << 5)) != pos || len - e < 0x20) return (false, 0);
             uint256 elen = _word(b, e);
             uint256 room = len - e - 0x20;
+            // Compare before padding: `elen + 31` would overflow for huge lengths.
+            if (elen > room) return (false, 0);
             uint256 padded = (elen + 31) & ~uint256(31);
-            if (elen > room || padded > room) return (false, 0);
+            if (padded > room) return (false, 0);
             if (elen & 31 != 0 && (_word(b, e + 0x20 + elen - (elen & 31)) << ((elen & 31) << 3)) != 0) {
                 return (false, 0);
             }
