@@ -29,7 +29,9 @@ pub use bindings::{Registry, UniversalDispute};
 
 /// The compiled artifacts, embedded at build time (no Node needed to build or test).
 pub mod artifacts {
-    /// `(contract name, artifact JSON)` for everything deployed.
+    /// `(contract name, artifact JSON)` for every deployable contract: the ones
+    /// [`super::Dispute::deploy`] deploys, and the payout contracts (`PlasmaChain`,
+    /// `ChannelPayout`) that their users deploy next to the dispute contract.
     pub const ALL: &[(&str, &str)] = &[
         (
             "Registry",
@@ -58,6 +60,18 @@ pub mod artifacts {
         ("Eq", include_str!("../../contracts/artifacts/Eq.json")),
         ("Lt", include_str!("../../contracts/artifacts/Lt.json")),
         (
+            "SignedValue",
+            include_str!("../../contracts/artifacts/SignedValue.json"),
+        ),
+        (
+            "IncludedValue",
+            include_str!("../../contracts/artifacts/IncludedValue.json"),
+        ),
+        (
+            "PlasmaIncluded",
+            include_str!("../../contracts/artifacts/PlasmaIncluded.json"),
+        ),
+        (
             "Below",
             include_str!("../../contracts/artifacts/Below.json"),
         ),
@@ -73,6 +87,22 @@ pub mod artifacts {
             "Members",
             include_str!("../../contracts/artifacts/Members.json"),
         ),
+        (
+            "LaterTransfers",
+            include_str!("../../contracts/artifacts/LaterTransfers.json"),
+        ),
+        (
+            "EarlierTransfers",
+            include_str!("../../contracts/artifacts/EarlierTransfers.json"),
+        ),
+        (
+            "PlasmaChain",
+            include_str!("../../contracts/artifacts/PlasmaChain.json"),
+        ),
+        (
+            "ChannelPayout",
+            include_str!("../../contracts/artifacts/ChannelPayout.json"),
+        ),
     ];
     /// Registry name → contract, for verifiers (same names as the Rust registry).
     pub const VERIFIERS: &[(&str, &str)] = &[
@@ -82,6 +112,9 @@ pub mod artifacts {
         ("merkle_included", "MerkleIncluded"),
         ("eq", "Eq"),
         ("lt", "Lt"),
+        ("signed_value", "SignedValue"),
+        ("included_value", "IncludedValue"),
+        ("plasma_included", "PlasmaIncluded"),
     ];
     /// Registry name → contract, for quantifiers.
     pub const QUANTIFIERS: &[(&str, &str)] = &[
@@ -89,6 +122,8 @@ pub mod artifacts {
         ("range", "Range"),
         ("higher_nonce", "HigherNonce"),
         ("members", "Members"),
+        ("later_transfers", "LaterTransfers"),
+        ("earlier_transfers", "EarlierTransfers"),
     ];
 }
 

@@ -29,8 +29,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The predicate library shipped with ogs, usable with `use "name.ogs"` from anywhere.
-pub const LIBRARY: &[(&str, &str)] =
-    &[("channel.ogs", include_str!("../../predicates/channel.ogs"))];
+pub const LIBRARY: &[(&str, &str)] = &[
+    ("channel.ogs", include_str!("../../predicates/channel.ogs")),
+    ("plasma.ogs", include_str!("../../predicates/plasma.ogs")),
+];
 
 /// A checked definition.
 #[derive(Clone, Debug)]

@@ -7,7 +7,9 @@
 
 use super::claim::Name;
 use super::crypto::{merkle_proof, merkle_verify, recover};
-use super::local::{parse_channel_update, update_digest, LocalInfo};
+use super::local::{
+    parse_channel_update, plasma_header_leaf, update_digest, LocalInfo, PlasmaChain, Transfer,
+};
 use super::value::{decode_list, encode_list, StructType, Type, Value};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
@@ -111,6 +113,11 @@ impl Registry {
         r.add_quantifier(Arc::new(Range));
         r.add_quantifier(Arc::new(HigherNonce));
         r.add_quantifier(Arc::new(Members));
+        r.add_verifier(Arc::new(SignedValue));
+        r.add_verifier(Arc::new(IncludedValue));
+        r.add_verifier(Arc::new(PlasmaIncluded));
+        r.add_quantifier(Arc::new(LaterTransfers));
+        r.add_quantifier(Arc::new(EarlierTransfers));
         r
     }
 
@@ -182,9 +189,30 @@ pub fn channel_update_type() -> Type {
     )
 }
 
+/// The built-in struct of a plasma transfer (`predicates/plasma.ogs`):
+/// `struct PlasmaTransfer { chain: address, coin: uint256, block: uint256, sender: address, owner: address }`.
+pub fn plasma_transfer_type() -> Type {
+    static T: OnceLock<Arc<StructType>> = OnceLock::new();
+    Type::Struct(
+        T.get_or_init(|| {
+            Arc::new(StructType {
+                name: "PlasmaTransfer".into(),
+                fields: vec![
+                    ("chain".into(), Type::Address),
+                    ("coin".into(), Type::Uint256),
+                    ("block".into(), Type::Uint256),
+                    ("sender".into(), Type::Address),
+                    ("owner".into(), Type::Address),
+                ],
+            })
+        })
+        .clone(),
+    )
+}
+
 /// The struct types every file can use without declaring them.
 pub fn builtin_structs() -> Vec<Type> {
-    vec![channel_update_type()]
+    vec![channel_update_type(), plasma_transfer_type()]
 }
 
 fn arg<'a>(args: &'a [Vec<u8>], i: usize, ty: &Type) -> Option<Value> {
@@ -655,6 +683,297 @@ impl Quantifier for Members {
             instances,
             incomplete: (!set.complete)
                 .then(|| format!("the complete leaf list of the Merkle set {root:#x}")),
+        }
+    }
+}
+
+fn transfer_arg(args: &[Vec<u8>], i: usize) -> Option<Transfer> {
+    args.get(i).and_then(|a| Transfer::decode(a))
+}
+
+fn malformed() -> Domain {
+    Domain {
+        instances: Vec::new(),
+        incomplete: Some("malformed arguments".into()),
+    }
+}
+
+/// `signed_value(value: any, signer: address)`.
+struct SignedValue;
+impl Verifier for SignedValue {
+    fn name(&self) -> &'static str {
+        "signed_value"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![
+            ("value", ParamType::Any),
+            ("signer", ParamType::Is(Type::Address)),
+        ]
+    }
+    fn doc(&self) -> &'static str {
+        "`signer` signed keccak256(canonical encoding of `value`) (EIP-191 personal message, secp256k1)"
+    }
+    fn witness_doc(&self) -> &'static str {
+        "65-byte signature r ‖ s ‖ v (v ∈ {27, 28}, low s)"
+    }
+    fn verify(&self, args: &[Vec<u8>], w: &[u8]) -> bool {
+        match (args.first(), addr_arg(args, 1)) {
+            (Some(v), Some(s)) => recover(alloy_primitives::keccak256(v), w).is_ok_and(|a| a == s),
+            _ => false,
+        }
+    }
+    fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search {
+        let (Some(v), Some(s)) = (args.first(), addr_arg(args, 1)) else {
+            return Search::Absent("malformed arguments".into());
+        };
+        let m = alloy_primitives::keccak256(v);
+        match info.signature(&m, &s) {
+            Some(sig) => Search::Found(sig.to_vec()),
+            None if info.is_own(&s) => Search::Absent(format!(
+                "{s:#x} is one of your own addresses and never signed the value with digest {m:#x}"
+            )),
+            None => Search::Missing(format!(
+                "a signature of {s:#x} on the value with digest {m:#x}"
+            )),
+        }
+    }
+}
+
+/// `included_value(root: bytes32, value: any)`.
+struct IncludedValue;
+impl Verifier for IncludedValue {
+    fn name(&self) -> &'static str {
+        "included_value"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![
+            ("root", ParamType::Is(Type::Bytes32)),
+            ("value", ParamType::Any),
+        ]
+    }
+    fn doc(&self) -> &'static str {
+        "keccak256(canonical encoding of `value`) is a leaf of the Merkle tree with root `root`"
+    }
+    fn witness_doc(&self) -> &'static str {
+        "abi.encode(uint256 index, bytes32[] siblings), siblings bottom-up (as merkle_included)"
+    }
+    fn verify(&self, args: &[Vec<u8>], w: &[u8]) -> bool {
+        match (b32_arg(args, 0), args.get(1), decode_merkle_witness(w)) {
+            (Some(r), Some(v), Some((i, s))) => {
+                merkle_verify(r, alloy_primitives::keccak256(v), i, &s)
+            }
+            _ => false,
+        }
+    }
+    fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search {
+        match (b32_arg(args, 0), args.get(1)) {
+            (Some(r), Some(v)) => merkle_search(r, alloy_primitives::keccak256(v), info),
+            _ => Search::Absent("malformed arguments".into()),
+        }
+    }
+}
+
+/// Decodes a `plasma_included` witness: `abi.encode(bytes[]{root, headerWitness, transferWitness})`.
+fn decode_plasma_proof(w: &[u8]) -> Option<(B256, Vec<u8>, Vec<u8>)> {
+    let parts = decode_list(w).ok()?;
+    let [root, header, transfer] = <[Vec<u8>; 3]>::try_from(parts).ok()?;
+    let root = B256::try_from(root.as_slice()).ok()?;
+    Some((root, header, transfer))
+}
+
+/// Whether `w` proves the transfer encoded as `t` included in block `t.block`
+/// of the chain committed by `chain`.
+fn plasma_verify(chain: B256, t: &[u8], w: &[u8]) -> bool {
+    let (Some(tr), Some((root, hw, tw))) = (Transfer::decode(t), decode_plasma_proof(w)) else {
+        return false;
+    };
+    let (Some((hi, hs)), Some((ti, ts))) = (decode_merkle_witness(&hw), decode_merkle_witness(&tw))
+    else {
+        return false;
+    };
+    merkle_verify(chain, plasma_header_leaf(tr.block, root), hi, &hs)
+        && merkle_verify(root, alloy_primitives::keccak256(t), ti, &ts)
+}
+
+/// The chain a commitment belongs to, or why the evaluator cannot tell.
+fn commitment(chain: B256, info: &LocalInfo) -> Result<(&PlasmaChain, usize), String> {
+    info.plasma_commitment(&chain).ok_or_else(|| {
+        format!("the blocks of the plasma chain whose commitment is {chain:#x} (list them in plasma_chains)")
+    })
+}
+
+/// `plasma_included(chain: bytes32, transfer: PlasmaTransfer)`.
+struct PlasmaIncluded;
+impl Verifier for PlasmaIncluded {
+    fn name(&self) -> &'static str {
+        "plasma_included"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![
+            ("chain", ParamType::Is(Type::Bytes32)),
+            ("transfer", ParamType::Is(plasma_transfer_type())),
+        ]
+    }
+    fn doc(&self) -> &'static str {
+        "`transfer` is included in block `transfer.block` of the plasma chain committed by `chain` (the Merkle root of the blocks' (number, root) headers)"
+    }
+    fn witness_doc(&self) -> &'static str {
+        "abi.encode(bytes[]{blockRoot, headerWitness, transferWitness}), both Merkle witnesses as for merkle_included"
+    }
+    fn verify(&self, args: &[Vec<u8>], w: &[u8]) -> bool {
+        match (b32_arg(args, 0), args.get(1)) {
+            (Some(c), Some(t)) => plasma_verify(c, t, w),
+            _ => false,
+        }
+    }
+    fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search {
+        let (Some(c), Some(t)) = (b32_arg(args, 0), transfer_arg(args, 1)) else {
+            return Search::Absent("malformed arguments".into());
+        };
+        let (pc, n) = match commitment(c, info) {
+            Ok(x) => x,
+            Err(m) => return Search::Missing(m),
+        };
+        match pc.inclusion_proof(n, &t) {
+            Some(w) => Search::Found(w),
+            // Blocks are listed with all their transfers: absent from the list is absent.
+            None => Search::Absent(format!(
+                "the transfer of coin {} is not in block {} of chain {:#x} (committed blocks: 1..={n})",
+                t.coin, t.block, pc.address
+            )),
+        }
+    }
+}
+
+/// `later_transfers(transfer: PlasmaTransfer)`: transfers of the same coin by its owner in a later block.
+struct LaterTransfers;
+impl Quantifier for LaterTransfers {
+    fn name(&self) -> &'static str {
+        "later_transfers"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![("transfer", ParamType::Is(plasma_transfer_type()))]
+    }
+    fn element_type(&self) -> Type {
+        plasma_transfer_type()
+    }
+    fn doc(&self) -> &'static str {
+        "plasma transfers s with s.chain = t.chain, s.coin = t.coin, s.sender = t.owner and s.block > t.block (no proof)"
+    }
+    fn quantify(&self, args: &[Vec<u8>], s: &[u8], _: &[u8]) -> bool {
+        match (transfer_arg(args, 0), Transfer::decode(s)) {
+            (Some(t), Some(s)) => {
+                s.chain == t.chain && s.coin == t.coin && s.sender == t.owner && s.block > t.block
+            }
+            _ => false,
+        }
+    }
+    fn domain(&self, args: &[Vec<u8>], info: &LocalInfo) -> Domain {
+        let Some(t) = transfer_arg(args, 0) else {
+            return malformed();
+        };
+        let Some(pc) = info.plasma_chain(&t.chain) else {
+            return Domain {
+                instances: Vec::new(),
+                incomplete: Some(format!("the transfers of plasma chain {:#x}", t.chain)),
+            };
+        };
+        let mut found: Vec<&Transfer> = pc
+            .transfers()
+            .map(|k| &k.transfer)
+            .filter(|s| {
+                s.chain == t.chain && s.coin == t.coin && s.sender == t.owner && s.block > t.block
+            })
+            .collect();
+        found.sort();
+        found.dedup();
+        Domain {
+            instances: found
+                .into_iter()
+                .map(|s| Instance {
+                    value: s.encode(),
+                    proof: Vec::new(),
+                })
+                .collect(),
+            incomplete: (!pc.complete).then(|| {
+                format!(
+                    "every transfer of coin {} signed by {:#x} on plasma chain {:#x} (mark the chain \"complete\": true in local information once every signed transfer is listed)",
+                    t.coin, t.owner, t.chain
+                )
+            }),
+        }
+    }
+}
+
+/// `earlier_transfers(transfer: PlasmaTransfer, chain: bytes32)`: the other
+/// included transfers of the coin from its deposit block to `transfer.block`.
+struct EarlierTransfers;
+impl Quantifier for EarlierTransfers {
+    fn name(&self) -> &'static str {
+        "earlier_transfers"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![
+            ("transfer", ParamType::Is(plasma_transfer_type())),
+            ("chain", ParamType::Is(Type::Bytes32)),
+        ]
+    }
+    fn element_type(&self) -> Type {
+        plasma_transfer_type()
+    }
+    fn doc(&self) -> &'static str {
+        "plasma transfers e ≠ t with e.chain = t.chain, e.coin = t.coin, t.coin ≤ e.block ≤ t.block, included under `chain` (proof: the plasma_included witness)"
+    }
+    fn quantify(&self, args: &[Vec<u8>], e: &[u8], proof: &[u8]) -> bool {
+        let (Some(t), Some(c), Some(te)) =
+            (transfer_arg(args, 0), b32_arg(args, 1), Transfer::decode(e))
+        else {
+            return false;
+        };
+        te.chain == t.chain
+            && te.coin == t.coin
+            && t.coin <= te.block
+            && te.block <= t.block
+            && te != t
+            && plasma_verify(c, e, proof)
+    }
+    fn domain(&self, args: &[Vec<u8>], info: &LocalInfo) -> Domain {
+        let (Some(t), Some(c)) = (transfer_arg(args, 0), b32_arg(args, 1)) else {
+            return malformed();
+        };
+        let (pc, n) = match commitment(c, info) {
+            Ok(x) => x,
+            Err(m) => {
+                return Domain {
+                    instances: Vec::new(),
+                    incomplete: Some(m),
+                }
+            }
+        };
+        // Only blocks 1..=n are under the commitment; the rest cannot be proven included.
+        let hi = usize::try_from(t.block).unwrap_or(usize::MAX).min(n);
+        let lo = usize::try_from(t.coin).unwrap_or(usize::MAX).max(1);
+        let mut instances: Vec<Instance> = Vec::new();
+        if lo <= hi {
+            for block in pc.blocks().get(lo - 1..hi).unwrap_or(&[]) {
+                for k in block {
+                    let e = &k.transfer;
+                    if e.chain != t.chain || e.coin != t.coin || *e == t {
+                        continue;
+                    }
+                    let value = e.encode();
+                    if instances.iter().any(|i| i.value == value) {
+                        continue;
+                    }
+                    if let Some(proof) = pc.inclusion_proof(n, e) {
+                        instances.push(Instance { value, proof });
+                    }
+                }
+            }
+        }
+        Domain {
+            instances,
+            incomplete: None,
         }
     }
 }
