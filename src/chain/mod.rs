@@ -8,6 +8,7 @@ pub mod evm;
 pub use evm::{Chain, ChainError, Receipt};
 
 pub mod dispute;
+pub mod fpvm;
 pub mod gas;
 
 pub use dispute::{Dispute, DisputeError, DisputeEvent, How, Status};
