@@ -4,9 +4,10 @@
 //! dispute contract, and typed calls with decoded events and custom errors.
 
 use super::evm::{Chain, ChainError, Receipt};
+use super::fpvm::{Fpvm, FpvmError};
 use crate::logic::claim::Claim;
 use alloy_primitives::{Address, Bytes, B256, U256};
-use alloy_sol_types::{SolCall, SolConstructor, SolEvent, SolInterface};
+use alloy_sol_types::{SolCall, SolConstructor, SolEvent, SolInterface, SolValue};
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -96,6 +97,14 @@ pub mod artifacts {
             include_str!("../../contracts/artifacts/EarlierTransfers.json"),
         ),
         (
+            "MipsStep",
+            include_str!("../../contracts/artifacts/MipsStep.json"),
+        ),
+        (
+            "Split",
+            include_str!("../../contracts/artifacts/Split.json"),
+        ),
+        (
             "PlasmaChain",
             include_str!("../../contracts/artifacts/PlasmaChain.json"),
         ),
@@ -115,6 +124,7 @@ pub mod artifacts {
         ("signed_value", "SignedValue"),
         ("included_value", "IncludedValue"),
         ("plasma_included", "PlasmaIncluded"),
+        ("mips_step", "MipsStep"),
     ];
     /// Registry name → contract, for quantifiers.
     pub const QUANTIFIERS: &[(&str, &str)] = &[
@@ -124,7 +134,14 @@ pub mod artifacts {
         ("members", "Members"),
         ("later_transfers", "LaterTransfers"),
         ("earlier_transfers", "EarlierTransfers"),
+        ("split", "Split"),
     ];
+    /// The rollup contracts (`predicates/rollup.ogs`). [`super::Dispute::deploy`] deploys
+    /// them last, after `MIPS` and its `PreimageOracle` (which come after the dispute
+    /// contract), so every other contract keeps the address it had without them.
+    pub const ROLLUP: &[&str] = &["MipsStep", "Split"];
+    /// Contracts whose constructor takes the address of the deployed `MIPS` contract.
+    pub const NEEDS_MIPS: &[&str] = &["MipsStep"];
 }
 
 #[derive(Deserialize)]
@@ -307,11 +324,15 @@ pub struct Dispute {
     pub window: u64,
     /// The deployer (registry owner).
     pub deployer: Address,
+    /// The `MIPS` single-step contract and its pre-image oracle, behind `mips_step`.
+    pub fpvm: Fpvm,
 }
 
 impl Dispute {
-    /// Deploys the registry, every verifier and quantifier (registered by name)
-    /// and the dispute contract on a fresh chain.
+    /// Deploys the registry, every verifier and quantifier (registered by name), the dispute
+    /// contract and, last, the `MIPS` step contract with its `PreimageOracle` and the rollup
+    /// verifier and quantifier ([`artifacts::ROLLUP`]; `mips_step` gets the `MIPS` address as
+    /// its constructor argument), on a fresh chain.
     pub fn deploy(bond: U256, window: u64) -> Result<Dispute, DisputeError> {
         let mut chain = Chain::new();
         let deployer = Address::repeat_byte(0xde);
@@ -324,32 +345,45 @@ impl Dispute {
             .abi_encode(),
         );
         let (registry, _) = chain.deploy(deployer, code.into(), U256::ZERO)?;
-        for (list, is_verifier) in [
+        let register = |chain: &mut Chain,
+                        name: &str,
+                        is_verifier: bool,
+                        addr: Address|
+         -> Result<(), DisputeError> {
+            let data = if is_verifier {
+                Registry::registerVerifierCall {
+                    name: name.to_string(),
+                    implementation: addr,
+                }
+                .abi_encode()
+            } else {
+                Registry::registerQuantifierCall {
+                    name: name.to_string(),
+                    implementation: addr,
+                }
+                .abi_encode()
+            };
+            let r = chain.send(deployer, registry, U256::ZERO, data.into())?;
+            if r.success {
+                Ok(())
+            } else {
+                Err(DisputeError::Reverted(
+                    format!("registering {name}"),
+                    Box::new(r),
+                ))
+            }
+        };
+        let lists = [
             (artifacts::VERIFIERS, true),
             (artifacts::QUANTIFIERS, false),
-        ] {
+        ];
+        for (list, is_verifier) in lists {
             for (name, contract) in list {
-                let (addr, _) = chain.deploy(deployer, bytecode(contract)?.into(), U256::ZERO)?;
-                let data = if is_verifier {
-                    Registry::registerVerifierCall {
-                        name: name.to_string(),
-                        implementation: addr,
-                    }
-                    .abi_encode()
-                } else {
-                    Registry::registerQuantifierCall {
-                        name: name.to_string(),
-                        implementation: addr,
-                    }
-                    .abi_encode()
-                };
-                let r = chain.send(deployer, registry, U256::ZERO, data.into())?;
-                if !r.success {
-                    return Err(DisputeError::Reverted(
-                        format!("registering {name}"),
-                        Box::new(r),
-                    ));
+                if artifacts::ROLLUP.contains(contract) {
+                    continue;
                 }
+                let (addr, _) = chain.deploy(deployer, bytecode(contract)?.into(), U256::ZERO)?;
+                register(&mut chain, name, is_verifier, addr)?;
             }
         }
         let mut code = bytecode("UniversalDispute")?;
@@ -362,6 +396,23 @@ impl Dispute {
             .abi_encode(),
         );
         let (address, _) = chain.deploy(deployer, code.into(), U256::ZERO)?;
+        let fpvm = Fpvm::deploy(&mut chain, deployer).map_err(|e| match e {
+            FpvmError::Chain(c) => DisputeError::Chain(c),
+            other => DisputeError::Artifact("MIPS".into(), other.to_string()),
+        })?;
+        for (list, is_verifier) in lists {
+            for (name, contract) in list {
+                if !artifacts::ROLLUP.contains(contract) {
+                    continue;
+                }
+                let mut code = bytecode(contract)?;
+                if artifacts::NEEDS_MIPS.contains(contract) {
+                    code.extend(fpvm.mips.abi_encode());
+                }
+                let (addr, _) = chain.deploy(deployer, code.into(), U256::ZERO)?;
+                register(&mut chain, name, is_verifier, addr)?;
+            }
+        }
         Ok(Dispute {
             chain,
             address,
@@ -369,6 +420,7 @@ impl Dispute {
             bond,
             window,
             deployer,
+            fpvm,
         })
     }
 

@@ -228,7 +228,16 @@ impl<'p> Arena<'p> {
                         .find(|w| w.claim == challenge.counter)
                         .map(|w| w.witness.clone())
                         .unwrap_or_default();
-                    let how = how_of(&challenge.kind);
+                    let mut how = how_of(&challenge.kind);
+                    if matches!(c, Claim::Call { .. }) {
+                        // The contract unfolds the call: it needs the definition groups.
+                        how.groups = self
+                            .program
+                            .groups
+                            .values()
+                            .map(|g| g.encoding.clone())
+                            .collect();
+                    }
                     if self
                         .challenge(who, &c, &how, &challenge.counter, &w)
                         .is_ok()

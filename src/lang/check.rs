@@ -32,6 +32,7 @@ use std::sync::Arc;
 pub const LIBRARY: &[(&str, &str)] = &[
     ("channel.ogs", include_str!("../../predicates/channel.ogs")),
     ("plasma.ogs", include_str!("../../predicates/plasma.ogs")),
+    ("rollup.ogs", include_str!("../../predicates/rollup.ogs")),
 ];
 
 /// A checked definition.

@@ -52,9 +52,11 @@
 use super::crypto::{merkle_leaf, merkle_node, merkle_proof, merkle_root, recover};
 use super::registry::{channel_update_type, encode_merkle_witness, plasma_transfer_type};
 use super::value::{encode_list, Type, Value};
+use crate::fpvm::{MemoryOracle, Tracer, Vm, VmError, PROOF_SIZE, STATE_SIZE};
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use serde::{Deserialize, Deserializer};
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use thiserror::Error;
 
 /// Why a local-information file was rejected.
@@ -266,6 +268,8 @@ pub struct LocalInfo {
     plasma: HashMap<Address, PlasmaChain>,
     /// Chain commitment → (chain address, number of blocks it commits to).
     plasma_roots: HashMap<B256, (Address, usize)>,
+    /// MIPS executions this party ran itself (`predicates/rollup.ogs`); programmatic only.
+    vm_traces: Vec<Arc<VmTrace>>,
 }
 
 impl LocalInfo {
@@ -466,6 +470,20 @@ impl LocalInfo {
     /// The set with this root, if its leaves are known.
     pub fn merkle_set(&self, root: &B256) -> Option<&MerkleSet> {
         self.merkle_sets.get(root)
+    }
+
+    /// Records a MIPS execution this party ran itself (shared, so cloning local information
+    /// does not copy it).
+    pub fn add_vm_trace(&mut self, trace: Arc<VmTrace>) {
+        self.vm_traces.push(trace);
+    }
+
+    /// The first recorded execution that passes through the state with hash `hash`, with the
+    /// number of steps after which it does.
+    pub fn vm_trace_of(&self, hash: &B256) -> Option<(&VmTrace, u64)> {
+        self.vm_traces
+            .iter()
+            .find_map(|t| t.step_of(hash).map(|i| (t.as_ref(), i)))
     }
 
     /// Records what is known about a plasma chain (replacing an earlier entry
@@ -869,5 +887,130 @@ impl PlasmaChain {
             &encode_merkle_witness((b - 1) as u64, &hdr),
             &encode_merkle_witness(pos as u64, &tx),
         ))
+    }
+}
+
+/// Length of a `mips_step` witness: the packed pre-state, then the step proof.
+pub const MIPS_WITNESS_SIZE: usize = STATE_SIZE + 2 * PROOF_SIZE;
+
+/// A MIPS execution a party ran itself: the state hash after every step, and a [`Tracer`] that
+/// answers the witness of any step (the source of `mips_step` witnesses and of the bisection
+/// points of `split`, `predicates/rollup.ogs`).
+///
+/// The VM is deterministic, so these hashes are the only states a true trace claim starting in
+/// one of them can pass through.
+pub struct VmTrace {
+    /// `hashes[i]`: the state hash after `i` steps, for `i = 0 ..= steps`.
+    hashes: Vec<B256>,
+    /// The first step at which each hash occurs.
+    index: HashMap<B256, u64>,
+    /// Whether the run ended by the program exiting (an exited state steps to itself, so its
+    /// hash is the state hash after any later number of steps).
+    exited: bool,
+    tracer: Mutex<Tracer<MemoryOracle>>,
+    witnesses: Mutex<HashMap<u64, Vec<u8>>>,
+}
+
+impl std::fmt::Debug for VmTrace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VmTrace")
+            .field("steps", &self.steps())
+            .field("exited", &self.exited)
+            .field("start", &self.hashes.first())
+            .field("end", &self.hashes.last())
+            .finish()
+    }
+}
+
+impl VmTrace {
+    /// Runs `vm` for at most `max_steps` steps (fewer if it exits), recording every state hash,
+    /// and keeps a tracer over the run with a snapshot every `interval` steps.
+    pub fn record(
+        mut vm: Vm<MemoryOracle>,
+        max_steps: u64,
+        interval: u64,
+    ) -> Result<Self, VmError> {
+        let start = vm.snapshot();
+        let mut hashes = vec![B256::from(vm.state_hash())];
+        while (hashes.len() as u64) <= max_steps && !vm.exited() {
+            vm.step()?;
+            hashes.push(B256::from(vm.state_hash()));
+        }
+        let exited = vm.exited();
+        vm.restore(&start);
+        let mut index = HashMap::new();
+        for (i, h) in hashes.iter().enumerate() {
+            index.entry(*h).or_insert(i as u64);
+        }
+        Ok(VmTrace {
+            hashes,
+            index,
+            exited,
+            tracer: Mutex::new(Tracer::new(vm, interval)),
+            witnesses: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Loads an ELF and records its run (see [`VmTrace::record`]).
+    pub fn from_elf(
+        elf: &[u8],
+        oracle: MemoryOracle,
+        max_steps: u64,
+        interval: u64,
+    ) -> Result<Self, String> {
+        let vm = Vm::from_elf(elf, oracle).map_err(|e| e.to_string())?;
+        Self::record(vm, max_steps, interval).map_err(|e| e.to_string())
+    }
+
+    /// Number of steps recorded.
+    pub fn steps(&self) -> u64 {
+        self.hashes.len() as u64 - 1
+    }
+
+    /// Whether the recorded run ends with the program's exit.
+    pub fn exited(&self) -> bool {
+        self.exited
+    }
+
+    /// The first step after which the state has hash `hash`.
+    pub fn step_of(&self, hash: &B256) -> Option<u64> {
+        self.index.get(hash).copied()
+    }
+
+    /// The state hash after `step` steps, if the recording tells (past an exit: the exited state).
+    pub fn hash_at(&self, step: u64) -> Option<B256> {
+        match usize::try_from(step).ok().and_then(|i| self.hashes.get(i)) {
+            Some(h) => Some(*h),
+            None if self.exited => self.hashes.last().copied(),
+            None => None,
+        }
+    }
+
+    /// The `mips_step` witness of the step whose pre-state has `step` steps executed (state ‖
+    /// proof, [`MIPS_WITNESS_SIZE`] bytes), or `None` past the recording. Cached.
+    pub fn witness(&self, step: u64) -> Option<Vec<u8>> {
+        let step = if step > self.steps() {
+            if !self.exited {
+                return None;
+            }
+            self.steps()
+        } else {
+            step
+        };
+        let mut cache = self.witnesses.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(w) = cache.get(&step) {
+            return Some(w.clone());
+        }
+        let sw = self
+            .tracer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .witness(step)
+            .ok()?;
+        let mut w = Vec::with_capacity(MIPS_WITNESS_SIZE);
+        w.extend_from_slice(&sw.state);
+        w.extend_from_slice(&sw.proof_data());
+        cache.insert(step, w.clone());
+        Some(w)
     }
 }

@@ -9,6 +9,7 @@ use super::claim::Name;
 use super::crypto::{merkle_proof, merkle_verify, recover};
 use super::local::{
     parse_channel_update, plasma_header_leaf, update_digest, LocalInfo, PlasmaChain, Transfer,
+    MIPS_WITNESS_SIZE,
 };
 use super::value::{decode_list, encode_list, StructType, Type, Value};
 use alloy_primitives::{Address, B256, U256};
@@ -118,6 +119,8 @@ impl Registry {
         r.add_verifier(Arc::new(PlasmaIncluded));
         r.add_quantifier(Arc::new(LaterTransfers));
         r.add_quantifier(Arc::new(EarlierTransfers));
+        r.add_verifier(Arc::new(MipsStep));
+        r.add_quantifier(Arc::new(Split));
         r
     }
 
@@ -973,6 +976,211 @@ impl Quantifier for EarlierTransfers {
         }
         Domain {
             instances,
+            incomplete: None,
+        }
+    }
+}
+
+/// The post-state hash one MIPS step gives from a `mips_step` witness (the 226-byte packed
+/// pre-state, then the 1,792-byte step proof: instruction word proof, data word proof), with
+/// the pre-state hash; `None` if the witness is malformed, a proof does not match the
+/// pre-state's memory root, or the step faults.
+///
+/// This is a check from the witness alone, like `MIPS.step` on-chain: the pre-state runs
+/// through the Rust VM's step function over a memory holding only the two proven leaves, and
+/// the post-state's memory root is recomputed from the data word's proof. A step that reads
+/// the pre-image oracle (`read(5, …)`) has no pre-image here and gives `None` (on-chain it
+/// reads the `PreimageOracle`, see `contracts/src/verifiers/MipsStep.sol`).
+pub fn mips_step_hashes(witness: &[u8]) -> Option<(B256, B256)> {
+    use crate::fpvm::memory::{proof_word, root_with_word, verify_proof, Proof};
+    use crate::fpvm::state::state_hash_of;
+    use crate::fpvm::{Memory, MemoryOracle, State, Vm, PROOF_SIZE, STATE_SIZE};
+
+    if witness.len() != MIPS_WITNESS_SIZE {
+        return None;
+    }
+    let encoded: &[u8; STATE_SIZE] = witness[..STATE_SIZE].try_into().ok()?;
+    let pre = State::decode(encoded).ok()?;
+    let pre_hash = B256::from(state_hash_of(encoded));
+    if pre.exited {
+        // An exited state steps to itself.
+        return Some((pre_hash, pre_hash));
+    }
+    let insn_proof: &Proof = witness[STATE_SIZE..STATE_SIZE + PROOF_SIZE]
+        .try_into()
+        .ok()?;
+    let mem_proof: &Proof = witness[STATE_SIZE + PROOF_SIZE..].try_into().ok()?;
+    if pre.pc & 3 != 0 || !verify_proof(&pre.mem_root, pre.pc, insn_proof) {
+        return None;
+    }
+    // Memory holding the proven leaves only (8 words each).
+    let leaf_memory = |proofs: &[(u32, &Proof)]| {
+        let mut m = Memory::new();
+        for (addr, proof) in proofs {
+            let base = addr & !31;
+            for k in 0..8 {
+                m.store_word(base + 4 * k, proof_word(proof, base + 4 * k));
+            }
+        }
+        m
+    };
+    let run = |memory: Memory| {
+        let mut vm = Vm::from_parts(pre.clone(), memory, MemoryOracle::new());
+        let w = vm.step_with_witness().ok()?;
+        Some((w.mem_addr, vm))
+    };
+    // The data word's address depends on registers and the instruction only: a first run
+    // finds it, the second runs with the proven data word in place.
+    let (addr, _) = run(leaf_memory(&[(pre.pc, insn_proof)]))?;
+    let Some(addr) = addr else {
+        let (_, vm) = run(leaf_memory(&[(pre.pc, insn_proof)]))?;
+        let mut post = vm.cpu_state().clone();
+        post.mem_root = pre.mem_root;
+        return Some((pre_hash, B256::from(post.state_hash())));
+    };
+    if !verify_proof(&pre.mem_root, addr, mem_proof) {
+        return None;
+    }
+    let (again, vm) = run(leaf_memory(&[(pre.pc, insn_proof), (addr, mem_proof)]))?;
+    if again != Some(addr) {
+        return None;
+    }
+    let mut post = vm.cpu_state().clone();
+    post.mem_root = root_with_word(addr, mem_proof, vm.memory().load_word(addr));
+    Some((pre_hash, B256::from(post.state_hash())))
+}
+
+/// `mips_step(pre: bytes32, post: bytes32)`: one MIPS step (`src/fpvm`, the Cannon VM) takes
+/// the state with hash `pre` to the state with hash `post`.
+struct MipsStep;
+impl Verifier for MipsStep {
+    fn name(&self) -> &'static str {
+        "mips_step"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![
+            ("pre", ParamType::Is(Type::Bytes32)),
+            ("post", ParamType::Is(Type::Bytes32)),
+        ]
+    }
+    fn doc(&self) -> &'static str {
+        "one step of the MIPS fault-proof VM takes the state with hash `pre` to the state with hash `post` (status-byte state hashes; checked on-chain by the MIPS contract)"
+    }
+    fn witness_doc(&self) -> &'static str {
+        "the 226-byte packed pre-state followed by the 1,792-byte step proof (2,018 bytes, no ABI encoding)"
+    }
+    fn verify(&self, args: &[Vec<u8>], w: &[u8]) -> bool {
+        match (b32_arg(args, 0), b32_arg(args, 1), mips_step_hashes(w)) {
+            (Some(a), Some(b), Some((pre, post))) => a == pre && b == post,
+            _ => false,
+        }
+    }
+    fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search {
+        let (Some(a), Some(b)) = (b32_arg(args, 0), b32_arg(args, 1)) else {
+            return Search::Absent("malformed arguments".into());
+        };
+        let Some((trace, i)) = info.vm_trace_of(&a) else {
+            return Search::Missing(format!("a recorded VM run through the state {a:#x}"));
+        };
+        match trace.hash_at(i + 1) {
+            None => Search::Missing(format!("the VM run past step {i}")),
+            Some(post) if post != b => Search::Absent(format!(
+                "the step from {a:#x} (step {i}) ends in {post:#x}, not {b:#x}"
+            )),
+            Some(_) => match trace.witness(i) {
+                Some(w) => Search::Found(w),
+                None => Search::Missing(format!("the witness of step {i}")),
+            },
+        }
+    }
+}
+
+/// `split(a: bytes32, b: bytes32, n: uint256)`: the bisection points of an `n`-step trace.
+///
+/// Elements are `(m: bytes32, h: uint256, r: uint256)` with `n ≥ 2`, `h = ⌈n/2⌉`,
+/// `r = ⌊n/2⌋` and any `m`; `quantify` checks the sizes (the claim language has no
+/// arithmetic, so the halves come from here). The off-chain domain is the one element whose
+/// `m` is the true state hash after `h` steps from `a`, from a recorded VM run
+/// ([`LocalInfo::add_vm_trace`]), and it counts as complete: the VM is deterministic, so for
+/// every other `m` the first half `trace(a, m, h)` of `predicates/rollup.ogs` is false, and
+/// such an instance can neither witness `exists p in split(…): trace(a, p.0, p.1) and …` nor
+/// refute its negation. (Do not use `split` under a body for which that does not hold.)
+struct Split;
+impl Split {
+    fn element(m: B256, h: U256, r: U256) -> Vec<u8> {
+        encode_list(vec![m.to_vec(), h.to_be_bytes_vec(), r.to_be_bytes_vec()])
+    }
+}
+impl Quantifier for Split {
+    fn name(&self) -> &'static str {
+        "split"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![
+            ("a", ParamType::Is(Type::Bytes32)),
+            ("b", ParamType::Is(Type::Bytes32)),
+            ("n", ParamType::Is(Type::Uint256)),
+        ]
+    }
+    fn element_type(&self) -> Type {
+        Type::Tuple(vec![Type::Bytes32, Type::Uint256, Type::Uint256])
+    }
+    fn doc(&self) -> &'static str {
+        "bisection points (m, h, r) of an n-step trace from a to b: n ≥ 2, h = ⌈n/2⌉, r = ⌊n/2⌋, any m (off-chain: the true state after h steps)"
+    }
+    fn quantify(&self, args: &[Vec<u8>], t: &[u8], _: &[u8]) -> bool {
+        let (Some(_), Some(_), Some(n)) = (b32_arg(args, 0), b32_arg(args, 1), uint_arg(args, 2))
+        else {
+            return false;
+        };
+        if n < U256::from(2) {
+            return false;
+        }
+        let Ok(parts) = decode_list(t) else {
+            return false;
+        };
+        let [m, h, r] = parts.as_slice() else {
+            return false;
+        };
+        let half = n / U256::from(2);
+        m.len() == 32
+            && h.len() == 32
+            && r.len() == 32
+            && U256::from_be_slice(h) == n - half
+            && U256::from_be_slice(r) == half
+    }
+    fn domain(&self, args: &[Vec<u8>], info: &LocalInfo) -> Domain {
+        let (Some(a), Some(_), Some(n)) = (b32_arg(args, 0), b32_arg(args, 1), uint_arg(args, 2))
+        else {
+            return malformed();
+        };
+        if n < U256::from(2) {
+            return Domain {
+                instances: Vec::new(),
+                incomplete: None,
+            };
+        }
+        let half = n / U256::from(2);
+        let h = n - half;
+        let missing = |why: String| Domain {
+            instances: Vec::new(),
+            incomplete: Some(why),
+        };
+        let Some((trace, i)) = info.vm_trace_of(&a) else {
+            return missing(format!("a recorded VM run through the state {a:#x}"));
+        };
+        let Some(m) = u64::try_from(h)
+            .ok()
+            .and_then(|h| i.checked_add(h))
+            .and_then(|at| trace.hash_at(at))
+        else {
+            return missing(format!("the VM run {h} steps past step {i}"));
+        };
+        Domain {
+            instances: vec![Instance {
+                value: Split::element(m, h, half),
+                proof: Vec::new(),
+            }],
             incomplete: None,
         }
     }

@@ -1,0 +1,585 @@
+//! Rollup trace claims (spec §6, `predicates/rollup.ogs`): `trace(s0, sN, N)` disputed by
+//! bisection on the in-process chain, ending in one MIPS step checked by the `MIPS` contract.
+//!
+//! - `mips_step` and `split`: the Rust registry and the deployed contracts agree, on true and
+//!   tampered witnesses and on split sizes;
+//! - an honest proposer's true trace of a real guest survives a malicious challenger that
+//!   bisects down to one step; a malicious proposer's wrong final state is defeated by an
+//!   honest challenger (also when it lies about the midpoint);
+//! - the number of bisection levels is at most ⌈log2 N⌉, exactly one MIPS step runs on-chain,
+//!   and the evaluator's verdict is the on-chain decision. Gas is printed (`--nocapture`).
+
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
+use alloy_sol_types::{sol, SolCall};
+use ogs::chain::dispute::Registry as RegistryContract;
+use ogs::chain::{Dispute, Status};
+use ogs::dispute::scenario::all_challenges;
+use ogs::dispute::{how_of, Arena, Party};
+use ogs::fpvm::MemoryOracle;
+use ogs::lang::{check_source, Program};
+use ogs::logic::claim::{Claim, Name};
+use ogs::logic::eval::{ChallengeKind, Evaluator, Verdict};
+use ogs::logic::local::{VmTrace, MIPS_WITNESS_SIZE};
+use ogs::logic::registry::mips_step_hashes;
+use ogs::logic::value::encode_list;
+use ogs::logic::{LocalInfo, Registry};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+sol! {
+    function verify(bytes[] args, bytes witness) external view returns (bool);
+    function quantify(bytes[] args, bytes t, bytes proof) external view returns (bool);
+}
+
+const BOND: u64 = 1_000;
+const WINDOW: u64 = 100;
+
+fn program() -> Program {
+    check_source(
+        "rollup.ogs",
+        include_str!("../predicates/rollup.ogs"),
+        &Registry::standard(),
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render(false)))
+}
+
+/// Records a guest's run (at most `max_steps` steps).
+fn record(guest: &str, max_steps: u64) -> Arc<VmTrace> {
+    let path = format!("{}/tests/guests/bin/{guest}", env!("CARGO_MANIFEST_DIR"));
+    let elf = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    Arc::new(VmTrace::from_elf(&elf, MemoryOracle::new(), max_steps, 256).expect("runs"))
+}
+
+fn info_with(trace: &Arc<VmTrace>) -> LocalInfo {
+    let mut info = LocalInfo::new();
+    info.add_vm_trace(trace.clone());
+    info
+}
+
+fn party(name: &str, byte: u8, info: LocalInfo) -> Party {
+    Party {
+        name: name.into(),
+        address: Address::repeat_byte(byte),
+        info,
+    }
+}
+
+fn ceil_log2(n: u64) -> u32 {
+    64 - (n - 1).leading_zeros()
+}
+
+/// The on-chain implementation registered under `name`.
+fn implementation(d: &mut Dispute, name: &str, verifier: bool) -> Address {
+    let id = keccak256(name.as_bytes());
+    let data = if verifier {
+        RegistryContract::verifierOfCall(id).abi_encode()
+    } else {
+        RegistryContract::quantifierOfCall(id).abi_encode()
+    };
+    let r = d
+        .chain
+        .call(d.deployer, d.registry, data.into())
+        .expect("call");
+    assert!(r.success);
+    Address::from_slice(&r.output[12..32])
+}
+
+fn sol_verify(d: &mut Dispute, at: Address, args: &[Vec<u8>], w: &[u8]) -> (bool, u64) {
+    let data = verifyCall {
+        args: args.iter().map(|a| Bytes::copy_from_slice(a)).collect(),
+        witness: Bytes::copy_from_slice(w),
+    }
+    .abi_encode();
+    let r = d.chain.call(d.deployer, at, data.into()).expect("call");
+    assert!(r.success, "verify never reverts");
+    (
+        verifyCall::abi_decode_returns(&r.output).expect("bool"),
+        r.gas_used,
+    )
+}
+
+fn sol_quantify(d: &mut Dispute, at: Address, args: &[Vec<u8>], t: &[u8]) -> bool {
+    let data = quantifyCall {
+        args: args.iter().map(|a| Bytes::copy_from_slice(a)).collect(),
+        t: Bytes::copy_from_slice(t),
+        proof: Bytes::new(),
+    }
+    .abi_encode();
+    let r = d.chain.call(d.deployer, at, data.into()).expect("call");
+    assert!(r.success, "quantify never reverts");
+    quantifyCall::abi_decode_returns(&r.output).expect("bool")
+}
+
+fn word(n: u64) -> Vec<u8> {
+    U256::from(n).to_be_bytes_vec()
+}
+
+#[test]
+fn mips_step_agrees_with_the_contract_on_every_step_of_a_guest() {
+    let trace = record("hello.elf", u64::MAX);
+    assert!(trace.exited());
+    let reg = Registry::standard();
+    let v = reg.verifier("mips_step").expect("registered");
+    let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
+    let at = implementation(&mut d, "mips_step", true);
+    let mut max_gas = 0;
+    // Every step, and the exited state stepping to itself.
+    for i in 0..=trace.steps() {
+        let (a, b) = (trace.hash_at(i).unwrap(), trace.hash_at(i + 1).unwrap());
+        let w = trace.witness(i).expect("witness");
+        assert_eq!(w.len(), MIPS_WITNESS_SIZE);
+        assert_eq!(mips_step_hashes(&w), Some((a, b)), "step {i}");
+        let args = vec![a.to_vec(), b.to_vec()];
+        assert!(v.verify(&args, &w), "step {i}");
+        let (ok, gas) = sol_verify(&mut d, at, &args, &w);
+        assert!(ok, "on-chain step {i}");
+        max_gas = max_gas.max(gas);
+        if i % 37 == 0 {
+            // Wrong post-state, wrong pre-state, tampered proof and state, short witness.
+            let wrong = vec![a.to_vec(), keccak256(b).to_vec()];
+            let swapped = vec![b.to_vec(), b.to_vec()];
+            let mut bad_proof = w.clone();
+            bad_proof[226 + 40] ^= 1;
+            let mut bad_state = w.clone();
+            bad_state[70] ^= 4; // the pc
+            for (args, w) in [
+                (&wrong, &w),
+                (&swapped, &w),
+                (&args, &bad_proof),
+                (&args, &bad_state),
+                (&args, &w[..w.len() - 1].to_vec()),
+            ] {
+                let rust = v.verify(args, w);
+                assert_eq!(rust, sol_verify(&mut d, at, args, w).0, "step {i}");
+                // A tampered proof of an untouched data word still proves the step.
+                if !(std::ptr::eq(w, &bad_proof) && rust) {
+                    assert!(!rust, "step {i}");
+                }
+            }
+        }
+    }
+    println!(
+        "mips_step: {} steps of hello.elf agree; max eth_call gas of verify {max_gas}",
+        trace.steps() + 1
+    );
+}
+
+#[test]
+fn split_sizes_are_checked_on_both_sides() {
+    let reg = Registry::standard();
+    let q = reg.quantifier("split").expect("registered");
+    let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
+    let at = implementation(&mut d, "split", false);
+    let m = B256::repeat_byte(7).to_vec();
+    let (a, b) = (B256::repeat_byte(1).to_vec(), B256::repeat_byte(2).to_vec());
+    for n in 0..12u64 {
+        for h in 0..8u64 {
+            for r in 0..8u64 {
+                let args = vec![a.clone(), b.clone(), word(n)];
+                let t = encode_list(vec![m.clone(), word(h), word(r)]);
+                let want = n >= 2 && h == n.div_ceil(2) && r == n / 2;
+                assert_eq!(q.quantify(&args, &t, &[]), want, "{n} {h} {r}");
+                assert_eq!(sol_quantify(&mut d, at, &args, &t), want, "{n} {h} {r}");
+            }
+        }
+    }
+    // Not a canonical 3-tuple.
+    let args = vec![a, b, word(5)];
+    for t in [
+        encode_list(vec![m.clone(), word(3)]),
+        encode_list(vec![m.clone(), word(3), word(2), word(0)]),
+        encode_list(vec![m[..31].to_vec(), word(3), word(2)]),
+        vec![0u8; 64],
+    ] {
+        assert!(!q.quantify(&args, &t, &[]));
+        assert!(!sol_quantify(&mut d, at, &args, &t));
+    }
+}
+
+/// The definition groups a challenge of `target` needs to unfold it (none unless it is a call).
+fn groups_for(p: &Program, target: &Claim) -> Vec<Vec<u8>> {
+    match target {
+        Claim::Call { group, .. } => vec![p.groups[group].encoding.clone()],
+        _ => vec![],
+    }
+}
+
+/// The honest side's turn, as `Arena::respond` plays it, plus the definition groups a
+/// challenge of a recursive call needs (`how_of` leaves them empty).
+fn honest_moves(a: &mut Arena, who: &Party) -> bool {
+    let mut moved = false;
+    for (id, c) in a.claims.clone() {
+        if a.status(&c) != Status::Undecided {
+            continue;
+        }
+        let Ok(verdict) = Evaluator::new(&a.program.registry, a.program, &who.info).decide(&c)
+        else {
+            continue;
+        };
+        match verdict {
+            Verdict::False {
+                challenge,
+                evidence,
+            } => {
+                if challenge.kind == ChallengeKind::Negation && !challenge.via_unfold {
+                    let neg = challenge.counter.clone();
+                    if !a.claims.contains_key(&neg.id()) && a.claim(who, &neg).is_ok() {
+                        moved = true;
+                    }
+                    continue;
+                }
+                if a.links.contains(&(id, challenge.counter.id())) {
+                    continue;
+                }
+                let w = evidence
+                    .witnesses
+                    .iter()
+                    .find(|w| w.claim == challenge.counter)
+                    .map(|w| w.witness.clone())
+                    .unwrap_or_default();
+                let mut how = how_of(&challenge.kind);
+                how.groups = groups_for(a.program, &c);
+                moved |= a.challenge(who, &c, &how, &challenge.counter, &w).is_ok();
+            }
+            Verdict::True(evidence) => {
+                if let Some(w) = evidence
+                    .witnesses
+                    .iter()
+                    .find(|w| w.claim == c && matches!(c, Claim::Witness { .. }))
+                {
+                    let w = w.witness.clone();
+                    moved |= a.show_witness(who, &c, &w).is_ok();
+                }
+            }
+            Verdict::Unknown(_) => {}
+        }
+    }
+    moved
+}
+
+/// What a played game shows.
+struct Played {
+    status: Status,
+    verdict: &'static str,
+    /// Step counts of the re-asserted trace claims, root first.
+    path: Vec<u64>,
+    /// MIPS steps run on-chain: (accepted, refused).
+    steps: (usize, usize),
+    /// Gas of the bisection moves (challenges and counter-claims before the step).
+    move_gas: Vec<u64>,
+    /// Gas of the transaction that ran the MIPS step.
+    step_gas: Vec<u64>,
+    transcript: String,
+}
+
+fn trace_n(c: &Claim) -> Option<u64> {
+    match c {
+        Claim::Call { args, .. } => {
+            let n = U256::from_be_slice(args.get(2)?.as_lit()?);
+            u64::try_from(n).ok()
+        }
+        _ => None,
+    }
+}
+
+fn is_step_claim(c: &Claim) -> bool {
+    matches!(c, Claim::Witness { verifier, .. } if *verifier == Name::of("mips_step"))
+}
+
+/// A liar's moves: every challenge it can form against every undecided claim its opponent
+/// believes True (each once), except that of two halves of a bisection it disputes only
+/// `pick`'s choice; a step claim it "proves" with the best witness it has (the true step from
+/// that pre-state, which the contract refuses).
+/// Midpoints come from `liar_info` plus `fake_midpoint` at the top level when set.
+fn liar_moves(
+    a: &mut Arena,
+    liar: &Party,
+    honest: &LocalInfo,
+    pick: &dyn Fn(u64) -> usize,
+    trace: &VmTrace,
+    fake_midpoint: Option<(u64, B256)>,
+    tried: &mut HashSet<(B256, B256)>,
+) -> bool {
+    let mut moved = false;
+    for (id, c) in a.claims.clone() {
+        if a.status(&c) != Status::Undecided || matches!(c, Claim::Witness { .. }) {
+            continue;
+        }
+        let believed_true = matches!(
+            Evaluator::new(&a.program.registry, a.program, honest).decide(&c),
+            Ok(Verdict::True(_))
+        );
+        if !believed_true {
+            continue;
+        }
+        let mut options = all_challenges(a.program, &liar.info, &c);
+        if let Claim::And(ps) = &c {
+            if ps.len() == 2 && ps.iter().all(|p| trace_n(p).is_some()) {
+                let n = trace_n(&ps[0]).unwrap() + trace_n(&ps[1]).unwrap();
+                let keep = pick(n);
+                options = options.into_iter().skip(keep).take(1).collect();
+            }
+        }
+        if let (Some((n, m)), Claim::Forall { args, body, .. }) = (fake_midpoint, &c) {
+            let at_n = args
+                .get(2)
+                .and_then(|t| t.as_lit())
+                .map(U256::from_be_slice);
+            if at_n == Some(U256::from(n)) {
+                let value = encode_list(vec![m.to_vec(), word(n.div_ceil(2)), word(n / 2)]);
+                let counter = Claim::instantiate(body, &value).expect("instance").negate();
+                let how = how_of(&ChallengeKind::Instance {
+                    value,
+                    proof: vec![],
+                });
+                options.push((how, counter));
+            }
+        }
+        for (mut how, counter) in options {
+            if a.links.contains(&(id, counter.id())) || !tried.insert((id, counter.id())) {
+                continue;
+            }
+            how.groups = groups_for(a.program, &c);
+            let w = if is_step_claim(&counter) {
+                // Its best try: the true step from that pre-state.
+                let Claim::Witness { args, .. } = &counter else {
+                    unreachable!()
+                };
+                let pre = B256::from_slice(args[0].as_lit().unwrap());
+                trace
+                    .step_of(&pre)
+                    .and_then(|i| trace.witness(i))
+                    .unwrap_or_default()
+            } else if matches!(counter, Claim::Witness { .. }) {
+                continue;
+            } else {
+                vec![]
+            };
+            moved |= a.challenge(liar, &c, &how, &counter, &w).is_ok();
+        }
+    }
+    moved
+}
+
+/// Plays `trace(s0, end, n)` claimed by `proposer` against `challenger`; `honest` is whichever
+/// of the two tells the truth (it plays with the evaluator, the other one is the liar).
+#[allow(clippy::too_many_arguments)]
+fn play(
+    p: &Program,
+    trace: &Arc<VmTrace>,
+    n: u64,
+    end: B256,
+    honest_proposes: bool,
+    pick: &dyn Fn(u64) -> usize,
+    fake_midpoint: Option<(u64, B256)>,
+) -> Played {
+    let s0 = trace.hash_at(0).unwrap();
+    let claim = p
+        .compile_claim(&format!("trace({s0:#x}, {end:#x}, {n})"))
+        .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let honest = party("honest", 0x11, info_with(trace));
+    let liar = party("liar", 0x22, info_with(trace));
+    let verdict = Evaluator::new(&p.registry, p, &honest.info)
+        .decide(&claim)
+        .expect("evaluates");
+    let mut a = Arena::new(p, U256::from(BOND), WINDOW).expect("deploys");
+    for who in [&honest, &liar] {
+        a.d.chain
+            .set_balance(who.address, U256::from(10u128.pow(24)));
+    }
+    let proposer = if honest_proposes { &honest } else { &liar };
+    a.claim(proposer, &claim).expect("claim accepted");
+    let mut tried = HashSet::new();
+    loop {
+        let moved = honest_moves(&mut a, &honest)
+            | liar_moves(
+                &mut a,
+                &liar,
+                &honest.info,
+                pick,
+                trace,
+                fake_midpoint,
+                &mut tried,
+            );
+        if !moved {
+            break;
+        }
+    }
+    for e in &a.log {
+        if e.actor == "honest" {
+            assert_eq!(e.outcome, "ok", "the contract refused {}", e.call);
+        }
+    }
+    a.wait(WINDOW + 1);
+    a.settle(&honest);
+    let status = a.status(&claim);
+    let transcript = a.render(&claim);
+    // The re-asserted halves, in the order they were posted.
+    let mut path = vec![n];
+    let mut steps = (0, 0);
+    let mut move_gas = Vec::new();
+    let mut step_gas = Vec::new();
+    for e in &a.log {
+        let is_step = e.call.contains(" witness mips_step(") && !e.call.contains("not witness");
+        if is_step && e.call.starts_with("challenge") {
+            if e.outcome == "ok" {
+                steps.0 += 1;
+            } else {
+                steps.1 += 1;
+            }
+            step_gas.push(e.gas);
+        } else if e.call.starts_with("challenge") && e.outcome == "ok" {
+            move_gas.push(e.gas);
+        }
+    }
+    let mut calls: Vec<(u64, usize)> = a
+        .claims
+        .values()
+        .filter(|c| **c != claim)
+        .filter_map(|c| {
+            let n = trace_n(c)?;
+            let at = a
+                .log
+                .iter()
+                .position(|e| e.call.contains(&format!("{:#x}", c.id())[..10]))?;
+            Some((n, at))
+        })
+        .collect();
+    calls.sort_by_key(|(_, at)| *at);
+    path.extend(calls.iter().map(|(n, _)| *n));
+    // Every refused step is the liar's (each try is made once).
+    for e in &a.log {
+        if e.outcome != "ok" && e.call.contains(" witness mips_step(") {
+            assert_eq!(e.actor, "liar");
+        }
+    }
+    Played {
+        status,
+        verdict: verdict.label(),
+        path,
+        steps,
+        move_gas,
+        step_gas,
+        transcript,
+    }
+}
+
+fn report(what: &str, g: &Played) {
+    let total: u64 = g.move_gas.iter().sum();
+    println!(
+        "{what}: {:?} on chain (evaluator: {}), path {:?}, {} levels, MIPS steps accepted {} refused {}, \
+         {} moves: mean {} max {} gas ({} gas per level), step tx gas {:?}",
+        g.status,
+        g.verdict,
+        g.path,
+        g.path.len() - 1,
+        g.steps.0,
+        g.steps.1,
+        g.move_gas.len(),
+        total / g.move_gas.len().max(1) as u64,
+        g.move_gas.iter().max().copied().unwrap_or(0),
+        total / (g.path.len() as u64 - 1).max(1),
+        g.step_gas
+    );
+}
+
+fn check_path(g: &Played, n: u64) {
+    let levels = (g.path.len() - 1) as u32;
+    assert!(levels <= ceil_log2(n), "{levels} levels for N = {n}");
+    assert_eq!(*g.path.last().unwrap(), 1, "ends at one step: {:?}", g.path);
+    for w in g.path.windows(2) {
+        assert!(w[1] == w[0].div_ceil(2) || w[1] == w[0] / 2, "{:?}", g.path);
+    }
+}
+
+#[test]
+fn an_honest_proposer_survives_a_malicious_challenger() {
+    let p = program();
+    let trace = record("hello.elf", u64::MAX);
+    let n = trace.steps();
+    let end = trace.hash_at(n).unwrap();
+    // The challenger disputes the first half, the second, or alternates.
+    let picks: [(&str, &dyn Fn(u64) -> usize); 3] = [
+        ("first halves", &|_| 0),
+        ("second halves", &|_| 1),
+        ("alternating", &|n| (n % 2) as usize),
+    ];
+    for (what, pick) in picks {
+        let g = play(&p, &trace, n, end, true, pick, None);
+        report(
+            &format!("hello.elf N={n}, true claim, liar disputes {what}"),
+            &g,
+        );
+        assert_eq!(g.verdict, "true");
+        assert_eq!(g.status, Status::True, "{}", g.transcript);
+        check_path(&g, n);
+        assert_eq!(g.steps, (1, 0), "exactly one MIPS step on-chain");
+    }
+}
+
+#[test]
+fn a_wrong_final_state_is_defeated_by_an_honest_challenger() {
+    let p = program();
+    let trace = record("hello.elf", u64::MAX);
+    let n = trace.steps();
+    let wrong = keccak256(b"not the final state");
+    let g = play(&p, &trace, n, wrong, false, &|_| 0, None);
+    report(&format!("hello.elf N={n}, wrong final state"), &g);
+    assert_eq!(g.verdict, "false");
+    assert_eq!(g.status, Status::False, "{}", g.transcript);
+    check_path(&g, n);
+    // The liar's one try at the last step runs the MIPS step on-chain and is refused.
+    assert_eq!(g.steps, (0, 1));
+    // A wrong state in the middle of the run (a prefix claim), with the final state right.
+    let m = n / 3;
+    let g = play(
+        &p,
+        &trace,
+        m,
+        trace.hash_at(m + 1).unwrap(),
+        false,
+        &|_| 0,
+        None,
+    );
+    report(&format!("hello.elf N={m}, off by one step"), &g);
+    assert_eq!((g.verdict, g.status), ("false", Status::False));
+    check_path(&g, m);
+    assert_eq!(g.steps, (0, 1));
+}
+
+#[test]
+fn a_lie_about_the_midpoint_is_defeated_too() {
+    let p = program();
+    let trace = record("hello.elf", u64::MAX);
+    let n = trace.steps();
+    let wrong = keccak256(b"not the final state");
+    // At the top level the liar also offers a made-up midpoint: the honest challenger then
+    // disputes its first half as well, in a second bisection of its own.
+    let fake = keccak256(b"made-up midpoint");
+    let g = play(&p, &trace, n, wrong, false, &|_| 0, Some((n, fake)));
+    report(
+        &format!("hello.elf N={n}, wrong final state and a made-up midpoint"),
+        &g,
+    );
+    assert_eq!((g.verdict, g.status), ("false", Status::False));
+    assert_eq!(g.steps.0, 0);
+}
+
+#[test]
+fn a_longer_prefix_of_branch_elf() {
+    let p = program();
+    let n = 2_000;
+    let trace = record("branch.elf", n);
+    assert_eq!(trace.steps(), n);
+    let end = trace.hash_at(n).unwrap();
+    let g = play(&p, &trace, n, end, true, &|n| (n % 2) as usize, None);
+    report(&format!("branch.elf N={n}, true claim"), &g);
+    assert_eq!((g.verdict, g.status), ("true", Status::True));
+    check_path(&g, n);
+    assert_eq!(g.steps, (1, 0));
+    let g = play(&p, &trace, n, keccak256(b"wrong"), false, &|_| 0, None);
+    report(&format!("branch.elf N={n}, wrong final state"), &g);
+    assert_eq!((g.verdict, g.status), ("false", Status::False));
+    check_path(&g, n);
+    assert_eq!(g.steps, (0, 1));
+}
