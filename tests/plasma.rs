@@ -23,7 +23,7 @@ use ogs::chain::dispute::{
 use ogs::chain::{How, Receipt, Status};
 use ogs::dispute::{how_of, Arena, Party};
 use ogs::lang::{check_source, Program};
-use ogs::logic::claim::{unfold, Claim};
+use ogs::logic::claim::Claim;
 use ogs::logic::crypto::{address_of, merkle_proof, merkle_root, sign, signing_key};
 use ogs::logic::eval::{ChallengeKind, Evaluator, Verdict};
 use ogs::logic::local::{
@@ -369,59 +369,6 @@ use alloy_sol_types::SolInterface;
 
 // ================================================================== playing disputes
 
-/// Every challenge of `target` an adversary can form from `info` (no witnesses of its own).
-fn all_challenges(a: &Arena, info: &LocalInfo, target: &Claim) -> Vec<(How, Claim)> {
-    let body = match target {
-        Claim::Call { .. } => unfold(target, a.program).expect("unfolds"),
-        t => t.clone(),
-    };
-    match &body {
-        Claim::Not(p) => vec![(How::default(), (**p).clone())],
-        Claim::And(ps) => ps
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                (
-                    how_of(&ChallengeKind::AndChild { index: i }),
-                    p.clone().negate(),
-                )
-            })
-            .collect(),
-        Claim::Forall {
-            quantifier,
-            args,
-            body,
-        } => {
-            let q = a
-                .program
-                .registry
-                .quantifier_by_id(quantifier)
-                .expect("registered");
-            let args: Vec<Vec<u8>> = args
-                .iter()
-                .map(|a| a.as_lit().expect("closed").to_vec())
-                .collect();
-            q.domain(&args, info)
-                .instances
-                .into_iter()
-                .map(|inst| {
-                    let c = Claim::instantiate(body, &inst.value)
-                        .expect("instantiates")
-                        .negate();
-                    (
-                        how_of(&ChallengeKind::Instance {
-                            value: inst.value,
-                            proof: inst.proof,
-                        }),
-                        c,
-                    )
-                })
-                .collect()
-        }
-        _ => vec![],
-    }
-}
-
 /// The adversary throws every challenge it can at every claim the honest side believes True.
 fn adversary_moves(a: &mut Arena, adversary: &Party, honest: &LocalInfo) -> bool {
     let mut moved = false;
@@ -436,7 +383,7 @@ fn adversary_moves(a: &mut Arena, adversary: &Party, honest: &LocalInfo) -> bool
         if !believed_true {
             continue;
         }
-        for (how, counter) in all_challenges(a, honest, &c) {
+        for (how, counter) in ogs::dispute::scenario::all_challenges(a.program, honest, &c) {
             if a.links.contains(&(id, counter.id())) {
                 continue;
             }
