@@ -204,59 +204,6 @@ fn groups_for(p: &Program, target: &Claim) -> Vec<Vec<u8>> {
     }
 }
 
-/// The honest side's turn, as `Arena::respond` plays it, plus the definition groups a
-/// challenge of a recursive call needs (`how_of` leaves them empty).
-fn honest_moves(a: &mut Arena, who: &Party) -> bool {
-    let mut moved = false;
-    for (id, c) in a.claims.clone() {
-        if a.status(&c) != Status::Undecided {
-            continue;
-        }
-        let Ok(verdict) = Evaluator::new(&a.program.registry, a.program, &who.info).decide(&c)
-        else {
-            continue;
-        };
-        match verdict {
-            Verdict::False {
-                challenge,
-                evidence,
-            } => {
-                if challenge.kind == ChallengeKind::Negation && !challenge.via_unfold {
-                    let neg = challenge.counter.clone();
-                    if !a.claims.contains_key(&neg.id()) && a.claim(who, &neg).is_ok() {
-                        moved = true;
-                    }
-                    continue;
-                }
-                if a.links.contains(&(id, challenge.counter.id())) {
-                    continue;
-                }
-                let w = evidence
-                    .witnesses
-                    .iter()
-                    .find(|w| w.claim == challenge.counter)
-                    .map(|w| w.witness.clone())
-                    .unwrap_or_default();
-                let mut how = how_of(&challenge.kind);
-                how.groups = groups_for(a.program, &c);
-                moved |= a.challenge(who, &c, &how, &challenge.counter, &w).is_ok();
-            }
-            Verdict::True(evidence) => {
-                if let Some(w) = evidence
-                    .witnesses
-                    .iter()
-                    .find(|w| w.claim == c && matches!(c, Claim::Witness { .. }))
-                {
-                    let w = w.witness.clone();
-                    moved |= a.show_witness(who, &c, &w).is_ok();
-                }
-            }
-            Verdict::Unknown(_) => {}
-        }
-    }
-    moved
-}
-
 /// What a played game shows.
 struct Played {
     status: Status,
@@ -391,7 +338,7 @@ fn play(
     a.claim(proposer, &claim).expect("claim accepted");
     let mut tried = HashSet::new();
     loop {
-        let moved = honest_moves(&mut a, &honest)
+        let moved = a.respond(&honest)
             | liar_moves(
                 &mut a,
                 &liar,
