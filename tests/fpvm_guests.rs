@@ -11,11 +11,12 @@
 //! Cannon and a real MIPS CPU. qemu must then stop them with the listed signal, which shows the
 //! guest really reaches the case.
 //!
-//! `oracle.elf` talks to the pre-image oracle (fds 3–6). Our VM is given a [`MemoryOracle`]
-//! filled from `tests/guests/data/oracle.txt`; under qemu the same fds are files: fd 3 reads
-//! `/dev/zero` (hint acknowledgements), fd 5 reads every `8-byte length ‖ pre-image` in the
-//! order the program requests them, and what the program writes to fd 4 (hints) and fd 6
-//! (keys) is compared with the same file.
+//! A guest with a data file `tests/guests/data/NAME.txt` (`oracle`, `rollup`) talks to the
+//! pre-image oracle (fds 3–6). Our VM is given a [`MemoryOracle`] filled from that file; under
+//! qemu the same fds are files: fd 3 reads `/dev/zero` (hint acknowledgements), fd 5 reads
+//! every `8-byte length ‖ pre-image` in the order the program requests them, and what the
+//! program writes to fd 4 (hints) and fd 6 (keys) is compared with the same file. Our VM's
+//! hints are compared with it too.
 //!
 //! `OGS_BLESS=1` rewrites `expected/` from qemu's output (for [`VM_ONLY`] guests: from our VM's,
 //! only if the guest's own checks passed, i.e. it exited with code 0). See
@@ -46,9 +47,6 @@ const VM_ONLY: &[(&str, &str, i32)] = &[(
     "add/addi/sub wrap in Cannon but raise an overflow exception (SIGFPE) on MIPS",
     8,
 )];
-
-/// The guest whose fds 3-6 are the pre-image oracle.
-const ORACLE_GUEST: &str = "oracle";
 
 fn guests_dir() -> PathBuf {
     // file!() is relative to the package root in the crate, absolute in a scratch crate that
@@ -92,7 +90,7 @@ fn elf_path(name: &str) -> PathBuf {
     guests_dir().join("bin").join(format!("{name}.elf"))
 }
 
-/// One line of `data/oracle.txt`.
+/// One line of a guest's oracle data file `data/NAME.txt`.
 #[derive(Debug, Clone)]
 enum OracleEvent {
     Hint(Vec<u8>),
@@ -100,8 +98,17 @@ enum OracleEvent {
     Keccak(Vec<u8>),
 }
 
-fn oracle_events() -> Vec<OracleEvent> {
-    let path = guests_dir().join("data/oracle.txt");
+fn data_path(name: &str) -> PathBuf {
+    guests_dir().join("data").join(format!("{name}.txt"))
+}
+
+/// The oracle events of `data/NAME.txt`, in request order; `None` if the guest has no data
+/// file (it then runs with an empty oracle under our VM and plain fds under qemu).
+fn oracle_events(name: &str) -> Option<Vec<OracleEvent>> {
+    let path = data_path(name);
+    if !path.is_file() {
+        return None;
+    }
     let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut events = Vec::new();
     for (no, line) in text.lines().enumerate() {
@@ -125,7 +132,7 @@ fn oracle_events() -> Vec<OracleEvent> {
             _ => bad(),
         });
     }
-    events
+    Some(events)
 }
 
 /// What a run produced.
@@ -134,17 +141,17 @@ struct Run {
     stdout: Vec<u8>,
     /// Exit code, or `Err(signal)` if the process was killed.
     exit: Result<i32, i32>,
-    /// Hints received (oracle guest only), without length prefixes.
+    /// Hints received (guests with oracle data only), without length prefixes.
     hints: Vec<Vec<u8>>,
-    /// Keys written to fd 6 (qemu, oracle guest only), concatenated.
+    /// Keys written to fd 6 (qemu, guests with oracle data only), concatenated.
     keys: Vec<u8>,
 }
 
 fn run_vm(name: &str) -> Result<(Run, u64), String> {
     let elf = fs::read(elf_path(name)).map_err(|e| e.to_string())?;
     let mut oracle = MemoryOracle::new();
-    if name == ORACLE_GUEST {
-        for ev in oracle_events() {
+    if let Some(events) = oracle_events(name) {
+        for ev in events {
             match ev {
                 OracleEvent::Hint(_) => {}
                 OracleEvent::Local(n, d) => {
@@ -192,13 +199,14 @@ fn run_qemu(name: &str, scratch: &Path) -> Result<Run, String> {
     let elf = elf_path(name);
     let mut cmd;
     let (hints_file, keys_file) = (scratch.join("hints.out"), scratch.join("keys.out"));
-    if name == ORACLE_GUEST {
+    let events = oracle_events(name);
+    if let Some(events) = &events {
         // fd 5: the responses in request order.
         let mut stream = Vec::new();
-        for ev in oracle_events() {
+        for ev in events {
             if let OracleEvent::Local(_, d) | OracleEvent::Keccak(d) = ev {
                 stream.extend_from_slice(&(d.len() as u64).to_be_bytes());
-                stream.extend_from_slice(&d);
+                stream.extend_from_slice(d);
             }
         }
         let preimages = scratch.join("preimages.in");
@@ -231,7 +239,7 @@ fn run_qemu(name: &str, scratch: &Path) -> Result<Run, String> {
         hints: Vec::new(),
         keys: Vec::new(),
     };
-    if name == ORACLE_GUEST {
+    if events.is_some() {
         let raw = fs::read(&hints_file).map_err(|e| e.to_string())?;
         run.hints = split_hints(&raw)?;
         run.keys = fs::read(&keys_file).map_err(|e| e.to_string())?;
@@ -256,12 +264,13 @@ fn split_hints(mut raw: &[u8]) -> Result<Vec<Vec<u8>>, String> {
     Ok(hints)
 }
 
-fn expected_hints() -> Vec<Vec<u8>> {
-    oracle_events()
-        .into_iter()
+/// The hints of a guest's oracle data, in order.
+fn expected_hints(events: &[OracleEvent]) -> Vec<Vec<u8>> {
+    events
+        .iter()
         .filter_map(|ev| {
             if let OracleEvent::Hint(h) = ev {
-                Some(h)
+                Some(h.clone())
             } else {
                 None
             }
@@ -269,13 +278,14 @@ fn expected_hints() -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn expected_keys() -> Vec<u8> {
+/// The keys a guest requests, concatenated in request order.
+fn expected_keys(events: &[OracleEvent]) -> Vec<u8> {
     let mut keys = Vec::new();
-    for ev in oracle_events() {
+    for ev in events {
         match ev {
             OracleEvent::Hint(_) => {}
-            OracleEvent::Local(n, _) => keys.extend_from_slice(&local_key(n)),
-            OracleEvent::Keccak(d) => keys.extend_from_slice(&keccak_key(&d)),
+            OracleEvent::Local(n, _) => keys.extend_from_slice(&local_key(*n)),
+            OracleEvent::Keccak(d) => keys.extend_from_slice(&keccak_key(d)),
         }
     }
     keys
@@ -364,7 +374,11 @@ fn guests_match_expected_output_under_vm() {
             run.exit,
             start.elapsed()
         );
-        if name == ORACLE_GUEST && run.hints != expected_hints() {
+        let want_hints = oracle_events(&name)
+            .as_deref()
+            .map(expected_hints)
+            .unwrap_or_default();
+        if run.hints != want_hints {
             let _ = writeln!(
                 failures,
                 "{name}: VM hints {:?}, want {:?}",
@@ -372,7 +386,7 @@ fn guests_match_expected_output_under_vm() {
                     .iter()
                     .map(|h| String::from_utf8_lossy(h))
                     .collect::<Vec<_>>(),
-                expected_hints()
+                want_hints
                     .iter()
                     .map(|h| String::from_utf8_lossy(h))
                     .collect::<Vec<_>>(),
@@ -436,16 +450,24 @@ fn guests_match_qemu() {
         if bless() {
             write_expected(&name, &qemu);
         }
-        if name == ORACLE_GUEST {
-            if qemu.hints != expected_hints() {
-                let _ = writeln!(failures, "{name}: qemu hints differ from data/oracle.txt");
-            }
-            if qemu.keys != expected_keys() {
+        if let Some(events) = oracle_events(&name) {
+            if qemu.hints != expected_hints(&events) {
                 let _ = writeln!(
                     failures,
-                    "{name}: qemu keys {} differ from data/oracle.txt {}",
+                    "{name}: qemu hints {:?} differ from data/{name}.txt",
+                    qemu.hints
+                        .iter()
+                        .map(|h| String::from_utf8_lossy(h))
+                        .collect::<Vec<_>>(),
+                );
+            }
+            let want_keys = expected_keys(&events);
+            if qemu.keys != want_keys {
+                let _ = writeln!(
+                    failures,
+                    "{name}: qemu keys {} differ from data/{name}.txt {}",
                     hex::encode(&qemu.keys),
-                    hex::encode(expected_keys())
+                    hex::encode(want_keys)
                 );
             }
         }
@@ -482,7 +504,7 @@ fn guests_match_qemu() {
     );
 }
 
-/// Every guest has its expectations and every expectation its guest.
+/// Every guest has its expectations and every expectation and oracle data file its guest.
 #[test]
 fn every_guest_has_expectations() {
     let names = guest_names();
@@ -498,6 +520,16 @@ fn every_guest_has_expectations() {
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         if !names.contains(&stem) {
             problems.push(format!("{} has no guest bin/{stem}.elf", path.display()));
+        }
+    }
+    for entry in fs::read_dir(guests_dir().join("data")).expect("data dir") {
+        let path = entry.expect("entry").path();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if path.extension().is_none_or(|x| x != "txt") || !names.contains(&stem) {
+            problems.push(format!(
+                "{} is not the oracle data of a guest bin/NAME.elf (data/NAME.txt)",
+                path.display()
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));

@@ -1,4 +1,4 @@
-//! Rollup trace claims (spec §6, `predicates/rollup.ogs`): `trace(s0, sN, N)` disputed by
+//! Rollup trace claims (spec §6, `predicates/rollup.ogs`): `trace(ctx, s0, sN, N)` disputed by
 //! bisection on the in-process chain, ending in one MIPS step checked by the `MIPS` contract.
 //!
 //! - `mips_step` and `split`: the Rust registry and the deployed contracts agree, on true and
@@ -53,8 +53,14 @@ fn record(guest: &str, max_steps: u64) -> Arc<VmTrace> {
 fn info_with(trace: &Arc<VmTrace>) -> LocalInfo {
     let mut info = LocalInfo::new();
     info.add_vm_trace(trace.clone());
+    info.add_call_oracle(Arc::new(
+        ogs::rollup::trace_facts(&program()).expect("rollup.ogs defines trace"),
+    ));
     info
 }
+
+/// The zero local context (guests that read no local inputs).
+const CTX: B256 = B256::ZERO;
 
 fn party(name: &str, byte: u8, info: LocalInfo) -> Party {
     Party {
@@ -129,15 +135,15 @@ fn mips_step_agrees_with_the_contract_on_every_step_of_a_guest() {
         let w = trace.witness(i).expect("witness");
         assert_eq!(w.len(), MIPS_WITNESS_SIZE);
         assert_eq!(mips_step_hashes(&w), Some((a, b)), "step {i}");
-        let args = vec![a.to_vec(), b.to_vec()];
+        let args = vec![CTX.to_vec(), a.to_vec(), b.to_vec()];
         assert!(v.verify(&args, &w), "step {i}");
         let (ok, gas) = sol_verify(&mut d, at, &args, &w);
         assert!(ok, "on-chain step {i}");
         max_gas = max_gas.max(gas);
         if i % 37 == 0 {
             // Wrong post-state, wrong pre-state, tampered proof and state, short witness.
-            let wrong = vec![a.to_vec(), keccak256(b).to_vec()];
-            let swapped = vec![b.to_vec(), b.to_vec()];
+            let wrong = vec![CTX.to_vec(), a.to_vec(), keccak256(b).to_vec()];
+            let swapped = vec![CTX.to_vec(), b.to_vec(), b.to_vec()];
             let mut bad_proof = w.clone();
             bad_proof[226 + 40] ^= 1;
             let mut bad_state = w.clone();
@@ -175,7 +181,7 @@ fn split_sizes_are_checked_on_both_sides() {
     for n in 0..12u64 {
         for h in 0..8u64 {
             for r in 0..8u64 {
-                let args = vec![a.clone(), b.clone(), word(n)];
+                let args = vec![CTX.to_vec(), a.clone(), b.clone(), word(n)];
                 let t = encode_list(vec![m.clone(), word(h), word(r)]);
                 let want = n >= 2 && h == n.div_ceil(2) && r == n / 2;
                 assert_eq!(q.quantify(&args, &t, &[]), want, "{n} {h} {r}");
@@ -184,7 +190,7 @@ fn split_sizes_are_checked_on_both_sides() {
         }
     }
     // Not a canonical 3-tuple.
-    let args = vec![a, b, word(5)];
+    let args = vec![CTX.to_vec(), a, b, word(5)];
     for t in [
         encode_list(vec![m.clone(), word(3)]),
         encode_list(vec![m.clone(), word(3), word(2), word(0)]),
@@ -222,7 +228,7 @@ struct Played {
 fn trace_n(c: &Claim) -> Option<u64> {
     match c {
         Claim::Call { args, .. } => {
-            let n = U256::from_be_slice(args.get(2)?.as_lit()?);
+            let n = U256::from_be_slice(args.get(3)?.as_lit()?);
             u64::try_from(n).ok()
         }
         _ => None,
@@ -269,7 +275,7 @@ fn liar_moves(
         }
         if let (Some((n, m)), Claim::Forall { args, body, .. }) = (fake_midpoint, &c) {
             let at_n = args
-                .get(2)
+                .get(3)
                 .and_then(|t| t.as_lit())
                 .map(U256::from_be_slice);
             if at_n == Some(U256::from(n)) {
@@ -292,7 +298,7 @@ fn liar_moves(
                 let Claim::Witness { args, .. } = &counter else {
                     unreachable!()
                 };
-                let pre = B256::from_slice(args[0].as_lit().unwrap());
+                let pre = B256::from_slice(args[1].as_lit().unwrap());
                 trace
                     .step_of(&pre)
                     .and_then(|i| trace.witness(i))
@@ -322,7 +328,7 @@ fn play(
 ) -> Played {
     let s0 = trace.hash_at(0).unwrap();
     let claim = p
-        .compile_claim(&format!("trace({s0:#x}, {end:#x}, {n})"))
+        .compile_claim(&format!("trace({CTX:#x}, {s0:#x}, {end:#x}, {n})"))
         .unwrap_or_else(|e| panic!("{}", e.render(false)));
     let honest = party("honest", 0x11, info_with(trace));
     let liar = party("liar", 0x22, info_with(trace));
@@ -529,4 +535,71 @@ fn a_longer_prefix_of_branch_elf() {
     assert_eq!((g.verdict, g.status), ("false", Status::False));
     check_path(&g, n);
     assert_eq!(g.steps, (0, 1));
+}
+
+/// `TraceFacts` (deciding `trace` from two state hashes) answers True exactly where unfolding
+/// the claim all the way down to its `mips_step` leaves does — on true spans, wrong end states,
+/// zero and one steps, and spans running past the program's exit.
+#[test]
+fn trace_facts_agree_with_unfolding() {
+    let p = program();
+    let trace = record("hello.elf", u64::MAX);
+    let n_all = trace.steps();
+    let fast = info_with(&trace);
+    let mut slow = LocalInfo::new();
+    slow.add_vm_trace(trace.clone());
+    let mut seed = 0x5eed_u64;
+    let mut next = |m: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % m.max(1)
+    };
+    let mut cases = vec![
+        (0, n_all, true),
+        (0, 0, true),
+        (n_all, 5, true),
+        (3, 1, false),
+    ];
+    for _ in 0..60 {
+        let i = next(n_all);
+        let n = match next(4) {
+            0 => 1 + next(4),
+            1 => n_all - i + next(20),
+            _ => 1 + next(n_all - i),
+        };
+        cases.push((i, n, next(3) != 0));
+    }
+    let mut labels = std::collections::BTreeMap::new();
+    for (i, n, right) in cases {
+        let a = trace.hash_at(i).unwrap();
+        let b = if right {
+            trace.hash_at(i + n).unwrap()
+        } else {
+            keccak256(format!("wrong {i} {n}"))
+        };
+        let claim = p
+            .compile_claim(&format!("trace({CTX:#x}, {a:#x}, {b:#x}, {n})"))
+            .expect("compiles");
+        let quick = Evaluator::new(&p.registry, &p, &fast)
+            .decide(&claim)
+            .unwrap();
+        let full = Evaluator::new(&p.registry, &p, &slow)
+            .decide(&claim)
+            .unwrap();
+        assert_eq!(
+            quick.label(),
+            full.label(),
+            "step {i}, {n} steps, right end {right}"
+        );
+        if let (Verdict::False { challenge: q, .. }, Verdict::False { challenge: f, .. }) =
+            (&quick, &full)
+        {
+            assert_eq!(q.counter, f.counter, "the same counter-claim");
+        }
+        *labels.entry(full.label()).or_insert(0) += 1;
+    }
+    println!("trace facts vs unfolding on hello.elf: {labels:?}");
+    assert!(labels.get("true").copied().unwrap_or(0) >= 20);
+    assert!(labels.get("false").copied().unwrap_or(0) >= 10);
 }

@@ -25,8 +25,13 @@ pub mod bindings {
         Registry,
         "contracts/artifacts/Registry.json"
     );
+    sol!(
+        #[sol(all_derives)]
+        MipsStep,
+        "contracts/artifacts/MipsStep.json"
+    );
 }
-pub use bindings::{Registry, UniversalDispute};
+pub use bindings::{MipsStep, Registry, UniversalDispute};
 
 /// The compiled artifacts, embedded at build time (no Node needed to build or test).
 pub mod artifacts {
@@ -105,6 +110,18 @@ pub mod artifacts {
             include_str!("../../contracts/artifacts/Split.json"),
         ),
         (
+            "VmValid",
+            include_str!("../../contracts/artifacts/VmValid.json"),
+        ),
+        (
+            "RollupContext",
+            include_str!("../../contracts/artifacts/RollupContext.json"),
+        ),
+        (
+            "RollupBridge",
+            include_str!("../../contracts/artifacts/RollupBridge.json"),
+        ),
+        (
             "PlasmaChain",
             include_str!("../../contracts/artifacts/PlasmaChain.json"),
         ),
@@ -125,6 +142,8 @@ pub mod artifacts {
         ("included_value", "IncludedValue"),
         ("plasma_included", "PlasmaIncluded"),
         ("mips_step", "MipsStep"),
+        ("vm_valid", "VmValid"),
+        ("rollup_context", "RollupContext"),
     ];
     /// Registry name → contract, for quantifiers.
     pub const QUANTIFIERS: &[(&str, &str)] = &[
@@ -139,7 +158,7 @@ pub mod artifacts {
     /// The rollup contracts (`predicates/rollup.ogs`). [`super::Dispute::deploy`] deploys
     /// them last, after `MIPS` and its `PreimageOracle` (which come after the dispute
     /// contract), so every other contract keeps the address it had without them.
-    pub const ROLLUP: &[&str] = &["MipsStep", "Split"];
+    pub const ROLLUP: &[&str] = &["MipsStep", "Split", "VmValid", "RollupContext"];
     /// Contracts whose constructor takes the address of the deployed `MIPS` contract.
     pub const NEEDS_MIPS: &[&str] = &["MipsStep"];
 }
@@ -326,6 +345,9 @@ pub struct Dispute {
     pub deployer: Address,
     /// The `MIPS` single-step contract and its pre-image oracle, behind `mips_step`.
     pub fpvm: Fpvm,
+    /// The `mips_step` verifier (`MipsStep.sol`): the caller of `MIPS.step`, so local inputs
+    /// are loaded through it.
+    pub mips_step: Address,
 }
 
 impl Dispute {
@@ -400,6 +422,7 @@ impl Dispute {
             FpvmError::Chain(c) => DisputeError::Chain(c),
             other => DisputeError::Artifact("MIPS".into(), other.to_string()),
         })?;
+        let mut mips_step = Address::ZERO;
         for (list, is_verifier) in lists {
             for (name, contract) in list {
                 if !artifacts::ROLLUP.contains(contract) {
@@ -411,6 +434,9 @@ impl Dispute {
                 }
                 let (addr, _) = chain.deploy(deployer, code.into(), U256::ZERO)?;
                 register(&mut chain, name, is_verifier, addr)?;
+                if *contract == "MipsStep" {
+                    mips_step = addr;
+                }
             }
         }
         Ok(Dispute {
@@ -421,7 +447,71 @@ impl Dispute {
             window,
             deployer,
             fpvm,
+            mips_step,
         })
+    }
+
+    /// Makes sure the on-chain pre-image oracle holds the part a MIPS step reads (nothing to
+    /// do for steps that read none), loading it as `from`: keccak256 and SHA2-256 pre-images
+    /// directly (the oracle hashes them), local inputs through `MipsStep.loadLocalInputs` for
+    /// the rollup inputs whose context the step runs with. Returns the gas of the loading
+    /// transaction, or `None` if the part was already there.
+    pub fn ensure_step_preimage(
+        &mut self,
+        from: Address,
+        read: &crate::fpvm::PreimageWitness,
+        inputs: Option<&crate::logic::vmtrace::LocalInputs>,
+    ) -> Result<Option<u64>, DisputeError> {
+        use crate::fpvm::KeyType;
+        let ctx = inputs.map(|i| i.context()).unwrap_or_default();
+        let onchain = super::fpvm::onchain_key(&read.key, self.mips_step, ctx);
+        let fpvm_err = |e: FpvmError| match e {
+            FpvmError::Chain(c) => DisputeError::Chain(c),
+            other => DisputeError::Artifact("PreimageOracle".into(), other.to_string()),
+        };
+        if self
+            .fpvm
+            .part_loaded(&mut self.chain, onchain, read.offset)
+            .map_err(fpvm_err)?
+        {
+            return Ok(None);
+        }
+        if KeyType::of(&read.key) != Some(KeyType::Local) {
+            let fpvm = self.fpvm;
+            return fpvm
+                .load_part(
+                    &mut self.chain,
+                    from,
+                    &read.key,
+                    &read.value,
+                    read.offset,
+                    ctx,
+                )
+                .map(Some)
+                .map_err(fpvm_err);
+        }
+        let Some(inputs) = inputs else {
+            return Err(DisputeError::Artifact(
+                "MipsStep".into(),
+                "a local pre-image read without rollup inputs to load it from".into(),
+            ));
+        };
+        let call = MipsStep::loadLocalInputsCall {
+            prev: inputs.prev,
+            batch: inputs.batch,
+            claimed: inputs.claimed,
+            ident: U256::from_be_slice(&read.key[1..]),
+            partOffset: U256::from(read.offset),
+        };
+        let r = self
+            .chain
+            .send(from, self.mips_step, U256::ZERO, call.abi_encode().into())?;
+        if r.success {
+            Ok(Some(r.gas_used))
+        } else {
+            let why = r.halt.clone().unwrap_or_else(|| revert_reason(&r.output));
+            Err(DisputeError::Reverted(why, Box::new(r)))
+        }
     }
 
     fn send(&mut self, from: Address, value: U256, data: Vec<u8>) -> Result<Receipt, DisputeError> {

@@ -174,6 +174,62 @@ impl<'p> Arena<'p> {
         r
     }
 
+    /// Before a `mips_step` witness is used on chain: loads the pre-image part the step reads
+    /// (if it reads one and the oracle does not hold it yet) from `who`'s recorded run — the
+    /// pre-images of a rollup dispute are loaded on demand, only for the one step executed.
+    pub fn prepare_step(&mut self, who: &Party, c: &Claim) {
+        let Claim::Witness { verifier, args } = c else {
+            return;
+        };
+        if self.program.registry.name_of(verifier) != Some("mips_step") || args.len() != 3 {
+            return;
+        }
+        let word = |i: usize| {
+            args[i]
+                .as_lit()
+                .filter(|v| v.len() == 32)
+                .map(B256::from_slice)
+        };
+        let (Some(ctx), Some(pre)) = (word(0), word(1)) else {
+            return;
+        };
+        let Some((trace, _)) = who.info.vm_trace_of(&ctx, &pre) else {
+            return;
+        };
+        let Some(read) = trace.preimage_read_from(&pre) else {
+            return;
+        };
+        let inputs = trace.inputs();
+        let r = self
+            .d
+            .ensure_step_preimage(who.address, &read, inputs.as_ref());
+        let kind = match crate::fpvm::KeyType::of(&read.key) {
+            Some(crate::fpvm::KeyType::Local) => "local input",
+            Some(crate::fpvm::KeyType::Keccak256) => "keccak256 pre-image",
+            _ => "pre-image",
+        };
+        let call = format!(
+            "load {kind} 0x{}… part at offset {} ({} bytes)",
+            &hex::encode(read.key)[..8],
+            read.offset,
+            read.value.len()
+        );
+        let (gas, outcome) = match r {
+            Ok(None) => return,
+            Ok(Some(gas)) => (gas, "ok".to_string()),
+            Err(DisputeError::Reverted(why, r)) => (r.gas_used, format!("reverted: {why}")),
+            Err(e) => (0, format!("error: {e}")),
+        };
+        self.log.push(Entry {
+            block: self.d.chain.block_number(),
+            time: self.d.chain.timestamp() - self.start,
+            actor: who.name.clone(),
+            call,
+            gas,
+            outcome,
+        });
+    }
+
     /// Shows a witness for a `WITNESS_EXISTS` claim.
     pub fn show_witness(
         &mut self,
@@ -228,6 +284,9 @@ impl<'p> Arena<'p> {
                         .find(|w| w.claim == challenge.counter)
                         .map(|w| w.witness.clone())
                         .unwrap_or_default();
+                    if !w.is_empty() {
+                        self.prepare_step(who, &challenge.counter);
+                    }
                     let mut how = how_of(&challenge.kind);
                     if matches!(c, Claim::Call { .. }) {
                         // The contract unfolds the call: it needs the definition groups.
@@ -252,6 +311,7 @@ impl<'p> Arena<'p> {
                         .find(|w| w.claim == c && matches!(c, Claim::Witness { .. }))
                     {
                         let w = w.witness.clone();
+                        self.prepare_step(who, &c);
                         moved |= self.show_witness(who, &c, &w).is_ok();
                     }
                 }

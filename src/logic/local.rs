@@ -52,11 +52,10 @@
 use super::crypto::{merkle_leaf, merkle_node, merkle_proof, merkle_root, recover};
 use super::registry::{channel_update_type, encode_merkle_witness, plasma_transfer_type};
 use super::value::{encode_list, Type, Value};
-use crate::fpvm::{MemoryOracle, Tracer, Vm, VmError, PROOF_SIZE, STATE_SIZE};
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use serde::{Deserialize, Deserializer};
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use thiserror::Error;
 
 /// Why a local-information file was rejected.
@@ -270,6 +269,22 @@ pub struct LocalInfo {
     plasma_roots: HashMap<B256, (Address, usize)>,
     /// MIPS executions this party ran itself (`predicates/rollup.ogs`); programmatic only.
     vm_traces: Vec<Arc<VmTrace>>,
+    /// Knowledge that decides definition calls without unfolding them; programmatic only.
+    call_oracles: Vec<Arc<dyn CallOracle>>,
+}
+
+/// Knowledge that shows some definition calls True without unfolding them, where unfolding
+/// would take long: e.g. [`TraceFacts`](super::vmtrace::TraceFacts) decides a
+/// million-step `trace` claim from a recorded run in O(1) where the unfolding walks every step.
+///
+/// An implementation must answer `true` only for calls the evaluator would also decide True by
+/// unfolding them with the same local information (differential tests check this); the
+/// evaluator then answers True with no evidence, and the evidence for each later move comes
+/// from deciding the claim that move answers.
+pub trait CallOracle: std::fmt::Debug + Send + Sync {
+    /// Whether the call of definition `index` of group `group` with these (literal) arguments
+    /// is known to be True.
+    fn known_true(&self, group: &B256, index: u32, args: &[Vec<u8>], info: &LocalInfo) -> bool;
 }
 
 impl LocalInfo {
@@ -478,12 +493,31 @@ impl LocalInfo {
         self.vm_traces.push(trace);
     }
 
-    /// The first recorded execution that passes through the state with hash `hash`, with the
-    /// number of steps after which it does.
-    pub fn vm_trace_of(&self, hash: &B256) -> Option<(&VmTrace, u64)> {
+    /// The first recorded execution with local context `context` known to pass through the
+    /// state with hash `hash`, with the number of steps after which it does (see
+    /// [`VmTrace::step_of`]).
+    pub fn vm_trace_of(&self, context: &B256, hash: &B256) -> Option<(&VmTrace, u64)> {
         self.vm_traces
             .iter()
+            .filter(|t| t.context() == *context)
             .find_map(|t| t.step_of(hash).map(|i| (t.as_ref(), i)))
+    }
+
+    /// The recorded executions.
+    pub fn vm_traces(&self) -> &[Arc<VmTrace>] {
+        &self.vm_traces
+    }
+
+    /// Adds knowledge that decides calls directly (see [`CallOracle`]).
+    pub fn add_call_oracle(&mut self, oracle: Arc<dyn CallOracle>) {
+        self.call_oracles.push(oracle);
+    }
+
+    /// Whether some [`CallOracle`] knows this call to be True.
+    pub fn call_known_true(&self, group: &B256, index: u32, args: &[Vec<u8>]) -> bool {
+        self.call_oracles
+            .iter()
+            .any(|o| o.known_true(group, index, args, self))
     }
 
     /// Records what is known about a plasma chain (replacing an earlier entry
@@ -890,127 +924,4 @@ impl PlasmaChain {
     }
 }
 
-/// Length of a `mips_step` witness: the packed pre-state, then the step proof.
-pub const MIPS_WITNESS_SIZE: usize = STATE_SIZE + 2 * PROOF_SIZE;
-
-/// A MIPS execution a party ran itself: the state hash after every step, and a [`Tracer`] that
-/// answers the witness of any step (the source of `mips_step` witnesses and of the bisection
-/// points of `split`, `predicates/rollup.ogs`).
-///
-/// The VM is deterministic, so these hashes are the only states a true trace claim starting in
-/// one of them can pass through.
-pub struct VmTrace {
-    /// `hashes[i]`: the state hash after `i` steps, for `i = 0 ..= steps`.
-    hashes: Vec<B256>,
-    /// The first step at which each hash occurs.
-    index: HashMap<B256, u64>,
-    /// Whether the run ended by the program exiting (an exited state steps to itself, so its
-    /// hash is the state hash after any later number of steps).
-    exited: bool,
-    tracer: Mutex<Tracer<MemoryOracle>>,
-    witnesses: Mutex<HashMap<u64, Vec<u8>>>,
-}
-
-impl std::fmt::Debug for VmTrace {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VmTrace")
-            .field("steps", &self.steps())
-            .field("exited", &self.exited)
-            .field("start", &self.hashes.first())
-            .field("end", &self.hashes.last())
-            .finish()
-    }
-}
-
-impl VmTrace {
-    /// Runs `vm` for at most `max_steps` steps (fewer if it exits), recording every state hash,
-    /// and keeps a tracer over the run with a snapshot every `interval` steps.
-    pub fn record(
-        mut vm: Vm<MemoryOracle>,
-        max_steps: u64,
-        interval: u64,
-    ) -> Result<Self, VmError> {
-        let start = vm.snapshot();
-        let mut hashes = vec![B256::from(vm.state_hash())];
-        while (hashes.len() as u64) <= max_steps && !vm.exited() {
-            vm.step()?;
-            hashes.push(B256::from(vm.state_hash()));
-        }
-        let exited = vm.exited();
-        vm.restore(&start);
-        let mut index = HashMap::new();
-        for (i, h) in hashes.iter().enumerate() {
-            index.entry(*h).or_insert(i as u64);
-        }
-        Ok(VmTrace {
-            hashes,
-            index,
-            exited,
-            tracer: Mutex::new(Tracer::new(vm, interval)),
-            witnesses: Mutex::new(HashMap::new()),
-        })
-    }
-
-    /// Loads an ELF and records its run (see [`VmTrace::record`]).
-    pub fn from_elf(
-        elf: &[u8],
-        oracle: MemoryOracle,
-        max_steps: u64,
-        interval: u64,
-    ) -> Result<Self, String> {
-        let vm = Vm::from_elf(elf, oracle).map_err(|e| e.to_string())?;
-        Self::record(vm, max_steps, interval).map_err(|e| e.to_string())
-    }
-
-    /// Number of steps recorded.
-    pub fn steps(&self) -> u64 {
-        self.hashes.len() as u64 - 1
-    }
-
-    /// Whether the recorded run ends with the program's exit.
-    pub fn exited(&self) -> bool {
-        self.exited
-    }
-
-    /// The first step after which the state has hash `hash`.
-    pub fn step_of(&self, hash: &B256) -> Option<u64> {
-        self.index.get(hash).copied()
-    }
-
-    /// The state hash after `step` steps, if the recording tells (past an exit: the exited state).
-    pub fn hash_at(&self, step: u64) -> Option<B256> {
-        match usize::try_from(step).ok().and_then(|i| self.hashes.get(i)) {
-            Some(h) => Some(*h),
-            None if self.exited => self.hashes.last().copied(),
-            None => None,
-        }
-    }
-
-    /// The `mips_step` witness of the step whose pre-state has `step` steps executed (state ‖
-    /// proof, [`MIPS_WITNESS_SIZE`] bytes), or `None` past the recording. Cached.
-    pub fn witness(&self, step: u64) -> Option<Vec<u8>> {
-        let step = if step > self.steps() {
-            if !self.exited {
-                return None;
-            }
-            self.steps()
-        } else {
-            step
-        };
-        let mut cache = self.witnesses.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(w) = cache.get(&step) {
-            return Some(w.clone());
-        }
-        let sw = self
-            .tracer
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .witness(step)
-            .ok()?;
-        let mut w = Vec::with_capacity(MIPS_WITNESS_SIZE);
-        w.extend_from_slice(&sw.state);
-        w.extend_from_slice(&sw.proof_data());
-        cache.insert(step, w.clone());
-        Some(w)
-    }
-}
+pub use super::vmtrace::{VmTrace, MIPS_WITNESS_SIZE};

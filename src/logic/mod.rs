@@ -9,6 +9,7 @@ pub mod eval;
 pub mod local;
 pub mod registry;
 pub mod value;
+pub mod vmtrace;
 
 pub use claim::{Claim, Name, Term};
 pub use eval::{Evaluator, Verdict};

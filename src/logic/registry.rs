@@ -121,6 +121,8 @@ impl Registry {
         r.add_quantifier(Arc::new(EarlierTransfers));
         r.add_verifier(Arc::new(MipsStep));
         r.add_quantifier(Arc::new(Split));
+        r.add_verifier(Arc::new(VmValid));
+        r.add_verifier(Arc::new(RollupContext));
         r
     }
 
@@ -1050,8 +1052,9 @@ pub fn mips_step_hashes(witness: &[u8]) -> Option<(B256, B256)> {
     Some((pre_hash, B256::from(post.state_hash())))
 }
 
-/// `mips_step(pre: bytes32, post: bytes32)`: one MIPS step (`src/fpvm`, the Cannon VM) takes
-/// the state with hash `pre` to the state with hash `post`.
+/// `mips_step(ctx: bytes32, pre: bytes32, post: bytes32)`: one MIPS step (`src/fpvm`, the
+/// Cannon VM) with local context `ctx` takes the state with hash `pre` to the state with hash
+/// `post`.
 struct MipsStep;
 impl Verifier for MipsStep {
     fn name(&self) -> &'static str {
@@ -1059,28 +1062,37 @@ impl Verifier for MipsStep {
     }
     fn params(&self) -> Vec<(&'static str, ParamType)> {
         vec![
+            ("ctx", ParamType::Is(Type::Bytes32)),
             ("pre", ParamType::Is(Type::Bytes32)),
             ("post", ParamType::Is(Type::Bytes32)),
         ]
     }
     fn doc(&self) -> &'static str {
-        "one step of the MIPS fault-proof VM takes the state with hash `pre` to the state with hash `post` (status-byte state hashes; checked on-chain by the MIPS contract)"
+        "one step of the MIPS fault-proof VM, with pre-image oracle local context `ctx`, takes the state with hash `pre` to the state with hash `post` (status-byte state hashes; checked on-chain by the MIPS contract)"
     }
     fn witness_doc(&self) -> &'static str {
         "the 226-byte packed pre-state followed by the 1,792-byte step proof (2,018 bytes, no ABI encoding)"
     }
     fn verify(&self, args: &[Vec<u8>], w: &[u8]) -> bool {
-        match (b32_arg(args, 0), b32_arg(args, 1), mips_step_hashes(w)) {
-            (Some(a), Some(b), Some((pre, post))) => a == pre && b == post,
+        match (
+            b32_arg(args, 0),
+            b32_arg(args, 1),
+            b32_arg(args, 2),
+            mips_step_hashes(w),
+        ) {
+            (Some(_), Some(a), Some(b), Some((pre, post))) => a == pre && b == post,
             _ => false,
         }
     }
     fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search {
-        let (Some(a), Some(b)) = (b32_arg(args, 0), b32_arg(args, 1)) else {
+        let (Some(ctx), Some(a), Some(b)) = (b32_arg(args, 0), b32_arg(args, 1), b32_arg(args, 2))
+        else {
             return Search::Absent("malformed arguments".into());
         };
-        let Some((trace, i)) = info.vm_trace_of(&a) else {
-            return Search::Missing(format!("a recorded VM run through the state {a:#x}"));
+        let Some((trace, i)) = info.vm_trace_of(&ctx, &a) else {
+            return Search::Missing(format!(
+                "a recorded VM run (context {ctx:#x}) through the state {a:#x}"
+            ));
         };
         match trace.hash_at(i + 1) {
             None => Search::Missing(format!("the VM run past step {i}")),
@@ -1095,16 +1107,18 @@ impl Verifier for MipsStep {
     }
 }
 
-/// `split(a: bytes32, b: bytes32, n: uint256)`: the bisection points of an `n`-step trace.
+/// `split(ctx: bytes32, a: bytes32, b: bytes32, n: uint256)`: the bisection points of an
+/// `n`-step trace.
 ///
 /// Elements are `(m: bytes32, h: uint256, r: uint256)` with `n ≥ 2`, `h = ⌈n/2⌉`,
 /// `r = ⌊n/2⌋` and any `m`; `quantify` checks the sizes (the claim language has no
 /// arithmetic, so the halves come from here). The off-chain domain is the one element whose
-/// `m` is the true state hash after `h` steps from `a`, from a recorded VM run
-/// ([`LocalInfo::add_vm_trace`]), and it counts as complete: the VM is deterministic, so for
-/// every other `m` the first half `trace(a, m, h)` of `predicates/rollup.ogs` is false, and
-/// such an instance can neither witness `exists p in split(…): trace(a, p.0, p.1) and …` nor
-/// refute its negation. (Do not use `split` under a body for which that does not hold.)
+/// `m` is the state hash after `h` steps from `a` in the party's recorded run with context
+/// `ctx` ([`LocalInfo::add_vm_trace`]), and it counts as complete: the VM is deterministic, so
+/// for every other `m` the first half `trace(ctx, a, m, h)` of `predicates/rollup.ogs` is
+/// false, and such an instance can neither witness `exists p in split(…): trace(…, a, p.0, p.1)
+/// and …` nor refute its negation. (Do not use `split` under a body for which that does not
+/// hold.)
 struct Split;
 impl Split {
     fn element(m: B256, h: U256, r: U256) -> Vec<u8> {
@@ -1117,6 +1131,7 @@ impl Quantifier for Split {
     }
     fn params(&self) -> Vec<(&'static str, ParamType)> {
         vec![
+            ("ctx", ParamType::Is(Type::Bytes32)),
             ("a", ParamType::Is(Type::Bytes32)),
             ("b", ParamType::Is(Type::Bytes32)),
             ("n", ParamType::Is(Type::Uint256)),
@@ -1126,11 +1141,15 @@ impl Quantifier for Split {
         Type::Tuple(vec![Type::Bytes32, Type::Uint256, Type::Uint256])
     }
     fn doc(&self) -> &'static str {
-        "bisection points (m, h, r) of an n-step trace from a to b: n ≥ 2, h = ⌈n/2⌉, r = ⌊n/2⌋, any m (off-chain: the true state after h steps)"
+        "bisection points (m, h, r) of an n-step trace from a to b: n ≥ 2, h = ⌈n/2⌉, r = ⌊n/2⌋, any m (off-chain: the state after h steps of the party's own run)"
     }
     fn quantify(&self, args: &[Vec<u8>], t: &[u8], _: &[u8]) -> bool {
-        let (Some(_), Some(_), Some(n)) = (b32_arg(args, 0), b32_arg(args, 1), uint_arg(args, 2))
-        else {
+        let (Some(_), Some(_), Some(_), Some(n)) = (
+            b32_arg(args, 0),
+            b32_arg(args, 1),
+            b32_arg(args, 2),
+            uint_arg(args, 3),
+        ) else {
             return false;
         };
         if n < U256::from(2) {
@@ -1150,8 +1169,12 @@ impl Quantifier for Split {
             && U256::from_be_slice(r) == half
     }
     fn domain(&self, args: &[Vec<u8>], info: &LocalInfo) -> Domain {
-        let (Some(a), Some(_), Some(n)) = (b32_arg(args, 0), b32_arg(args, 1), uint_arg(args, 2))
-        else {
+        let (Some(ctx), Some(a), Some(_), Some(n)) = (
+            b32_arg(args, 0),
+            b32_arg(args, 1),
+            b32_arg(args, 2),
+            uint_arg(args, 3),
+        ) else {
             return malformed();
         };
         if n < U256::from(2) {
@@ -1166,8 +1189,10 @@ impl Quantifier for Split {
             instances: Vec::new(),
             incomplete: Some(why),
         };
-        let Some((trace, i)) = info.vm_trace_of(&a) else {
-            return missing(format!("a recorded VM run through the state {a:#x}"));
+        let Some((trace, i)) = info.vm_trace_of(&ctx, &a) else {
+            return missing(format!(
+                "a recorded VM run (context {ctx:#x}) through the state {a:#x}"
+            ));
         };
         let Some(m) = u64::try_from(h)
             .ok()
@@ -1182,6 +1207,79 @@ impl Quantifier for Split {
                 proof: Vec::new(),
             }],
             incomplete: None,
+        }
+    }
+}
+
+/// `vm_valid(state: bytes32)`: the state hash's status byte (its first byte) is 0, VALID: the
+/// program exited with code 0 (`shared/spec/fpvm.md`, status-byte state hash). An atomic test.
+struct VmValid;
+impl Verifier for VmValid {
+    fn name(&self) -> &'static str {
+        "vm_valid"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![("state", ParamType::Is(Type::Bytes32))]
+    }
+    fn doc(&self) -> &'static str {
+        "the MIPS state hash `state` has status VALID (the program exited with code 0); the witness is ignored"
+    }
+    fn witness_doc(&self) -> &'static str {
+        "ignored (empty)"
+    }
+    fn verify(&self, args: &[Vec<u8>], _: &[u8]) -> bool {
+        args.len() == 1 && b32_arg(args, 0).is_some_and(|h| h[0] == 0)
+    }
+    fn search(&self, args: &[Vec<u8>], _: &LocalInfo) -> Search {
+        if self.verify(args, &[]) {
+            Search::Found(Vec::new())
+        } else {
+            Search::Absent("the state's status byte is not VALID (0)".into())
+        }
+    }
+}
+
+/// `rollup_context(ctx, prev, batch, claimed: bytes32)`: `ctx` is the pre-image oracle local
+/// context of these rollup inputs, `keccak256(abi.encode(prev, batch, claimed))`. An atomic
+/// test.
+struct RollupContext;
+impl Verifier for RollupContext {
+    fn name(&self) -> &'static str {
+        "rollup_context"
+    }
+    fn params(&self) -> Vec<(&'static str, ParamType)> {
+        vec![
+            ("ctx", ParamType::Is(Type::Bytes32)),
+            ("prev", ParamType::Is(Type::Bytes32)),
+            ("batch", ParamType::Is(Type::Bytes32)),
+            ("claimed", ParamType::Is(Type::Bytes32)),
+        ]
+    }
+    fn doc(&self) -> &'static str {
+        "`ctx` is keccak256(abi.encode(prev, batch, claimed)), the local context of a rollup output's inputs; the witness is ignored"
+    }
+    fn witness_doc(&self) -> &'static str {
+        "ignored (empty)"
+    }
+    fn verify(&self, args: &[Vec<u8>], _: &[u8]) -> bool {
+        let words: Option<Vec<B256>> = (0..4).map(|i| b32_arg(args, i)).collect();
+        match words {
+            Some(w) if args.len() == 4 => {
+                let inputs = crate::logic::vmtrace::LocalInputs {
+                    prev: w[1],
+                    batch: w[2],
+                    claimed: w[3],
+                };
+                inputs.context() == w[0]
+            }
+            _ => false,
+        }
+    }
+    fn search(&self, args: &[Vec<u8>], _: &LocalInfo) -> Search {
+        if self.verify(args, &[]) {
+            Search::Found(Vec::new())
+        } else {
+            Search::Absent("ctx is not keccak256(abi.encode(prev, batch, claimed))".into())
         }
     }
 }

@@ -6,7 +6,7 @@ pragma solidity 0.8.28;
 ///         and its children are themselves encoded claims. Payout contracts use it to rebuild,
 ///         from the data of an exit, the exact claim whose decision they act on; its id is
 ///         `keccak256` of the result. Only what those claims need is here: literal and
-///         variable terms, NOT, AND, WITNESS_EXISTS and UNIVERSAL_QUANTIFIER nodes.
+///         variable terms, NOT, AND, WITNESS_EXISTS, UNIVERSAL_QUANTIFIER and CALL nodes.
 library ClaimBuilder {
     struct Term {
         uint8 kind;
@@ -27,6 +27,7 @@ library ClaimBuilder {
     uint8 internal constant AND = 1;
     uint8 internal constant WITNESS = 2;
     uint8 internal constant FORALL = 3;
+    uint8 internal constant CALL = 4;
     uint8 internal constant LIT = 0;
     uint8 internal constant VAR = 1;
 
@@ -59,6 +60,27 @@ library ClaimBuilder {
         ts[1] = b;
     }
 
+    /// @notice Three arguments.
+    function args3(Term memory a, Term memory b, Term memory c) internal pure returns (Term[] memory ts) {
+        ts = new Term[](3);
+        ts[0] = a;
+        ts[1] = b;
+        ts[2] = c;
+    }
+
+    /// @notice Four arguments.
+    function args4(Term memory a, Term memory b, Term memory c, Term memory d)
+        internal
+        pure
+        returns (Term[] memory ts)
+    {
+        ts = new Term[](4);
+        ts[0] = a;
+        ts[1] = b;
+        ts[2] = c;
+        ts[3] = d;
+    }
+
     /// @notice `WITNESS_EXISTS(name, args)`; `name` is `keccak256(bytes(registryName))`.
     function witness(bytes32 name, Term[] memory args) internal pure returns (bytes memory) {
         return abi.encode(Claim(WITNESS, name, 0, new bytes[](0), args));
@@ -81,5 +103,12 @@ library ClaimBuilder {
         bytes[] memory c = new bytes[](1);
         c[0] = body;
         return abi.encode(Claim(FORALL, name, 0, c, args));
+    }
+
+    /// @notice `CALL` of definition `index` of the group with id `group` on `args` (as
+    ///         `Claim::Call` in `encode.rs`: kind 4, name = group, no children). `group` is the
+    ///         group's id (non-zero: a closed claim never calls the anonymous own group 0).
+    function call(bytes32 group, uint32 index, Term[] memory args) internal pure returns (bytes memory) {
+        return abi.encode(Claim(CALL, group, index, new bytes[](0), args));
     }
 }
