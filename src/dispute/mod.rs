@@ -12,6 +12,7 @@ use alloy_primitives::{Address, B256, U256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
+pub mod rollup;
 pub mod scenario;
 
 /// One line of a transcript.
@@ -77,6 +78,9 @@ pub struct Arena<'p> {
     pub log: Vec<Entry>,
     /// Who first posted each claim (by party name).
     pub claimed_by: BTreeMap<B256, String>,
+    /// Moves each party made or tried — `(party, target, counter-claim)`, or `(party, claim,
+    /// claim)` for a witness shown — so a refused move is not sent again.
+    tried: BTreeSet<(String, B256, B256)>,
     start: u64,
 }
 
@@ -92,6 +96,7 @@ impl<'p> Arena<'p> {
             links: BTreeSet::new(),
             log: Vec::new(),
             claimed_by: BTreeMap::new(),
+            tried: BTreeSet::new(),
             start,
         })
     }
@@ -275,7 +280,11 @@ impl<'p> Arena<'p> {
                         }
                         continue;
                     }
-                    if self.links.contains(&(id, challenge.counter.id())) {
+                    if self.links.contains(&(id, challenge.counter.id()))
+                        || !self
+                            .tried
+                            .insert((who.name.clone(), id, challenge.counter.id()))
+                    {
                         continue;
                     }
                     let w = evidence
@@ -310,6 +319,9 @@ impl<'p> Arena<'p> {
                         .iter()
                         .find(|w| w.claim == c && matches!(c, Claim::Witness { .. }))
                     {
+                        if !self.tried.insert((who.name.clone(), id, id)) {
+                            continue;
+                        }
                         let w = w.witness.clone();
                         self.prepare_step(who, &c);
                         moved |= self.show_witness(who, &c, &w).is_ok();

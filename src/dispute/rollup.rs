@@ -1,0 +1,565 @@
+//! Rollup output disputes end to end (spec §6, `predicates/rollup.ogs`), on the embedded EVM.
+//!
+//! A [`RollupGame`] deploys the dispute system and a `RollupBridge` holding the genesis
+//! funds; L2 users submit their transfers to the bridge's L1 inbox (so L1 authenticates every
+//! sender) and the batch is sealed. A proposer runs the rollup program
+//! ([`PROGRAM`], `tests/guests/src/rollup.c`) on the inputs (previous output root, batch hash,
+//! claimed output root) and claims `output(prestate, ctx, prev, batch, claimed, final, n)`; a
+//! challenger runs the same inputs itself. Both play with the evaluator from what they know —
+//! an honest party from its real run, a dishonest one from a run it believes wrongly
+//! ([`VmTrace::believing_wrong_from`]) — block by block: the bisection goes down at most
+//! ⌈log2 N⌉ levels and ends in exactly one MIPS step checked on chain, whose pre-image part
+//! (if it reads one) is loaded on demand. Then the bridge finalizes the output only if its
+//! claim is decided True (after a defeated wrong output, the honest party claims the right one)
+//! and pays the L2 withdrawals out on L1.
+
+use super::{Arena, Party};
+use crate::chain::dispute::{bytecode, DisputeError};
+use crate::chain::{Receipt, Status};
+use crate::fpvm::{MemoryOracle, Vm};
+use crate::lang::{check_source, Program};
+use crate::logic::vmtrace::{LocalInputs, VmTrace};
+use crate::logic::{Claim, LocalInfo, Registry};
+use crate::rollup::{trace_facts, Batch, Gen, RollupInputs, State};
+use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_sol_types::{SolCall, SolConstructor, SolEvent, SolInterface};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use thiserror::Error;
+
+/// `RollupBridge` bindings, generated from the committed ABI artifact.
+#[allow(missing_docs)]
+pub mod bindings {
+    alloy_sol_types::sol!(
+        #[sol(all_derives)]
+        RollupBridge,
+        "contracts/artifacts/RollupBridge.json"
+    );
+}
+pub use bindings::RollupBridge;
+
+/// The rollup state-transition program (MIPS32 ELF, built by `tests/guests/build.sh`).
+pub const PROGRAM: &[u8] = include_bytes!("../../tests/guests/bin/rollup.elf");
+
+/// The rollup predicates.
+pub const PREDICATES: &str = include_str!("../../predicates/rollup.ogs");
+
+/// Snapshot interval of the parties' recorded runs (a state hash or witness replays at most
+/// this many steps).
+pub const SNAPSHOT_INTERVAL: u64 = 1 << 14;
+
+/// Most steps a run may take.
+pub const MAX_STEPS: u64 = 1 << 31;
+
+/// How a party plays.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// From its real run of the program.
+    Honest,
+    /// From a run it believes wrongly from step `from` on (`None`: only the last step, the
+    /// exit). As a proposer it also claims a wrong output root (a theft).
+    Liar {
+        /// The first step whose state it believes wrongly.
+        from: Option<u64>,
+    },
+}
+
+/// A rollup output dispute to play.
+#[derive(Clone, Debug)]
+pub struct RollupGame {
+    /// Seed of the genesis state and the batch.
+    pub seed: u64,
+    /// Genesis accounts.
+    pub accounts: usize,
+    /// Transfers submitted to the inbox.
+    pub transfers: usize,
+    /// How the proposer plays.
+    pub proposer: Role,
+    /// How the challenger plays.
+    pub challenger: Role,
+    /// Bond per claim (wei).
+    pub bond: U256,
+    /// Dispute window (seconds).
+    pub window: u64,
+    /// Seconds per block.
+    pub block_time: u64,
+}
+
+impl Default for RollupGame {
+    fn default() -> Self {
+        RollupGame {
+            seed: 1,
+            accounts: 32,
+            transfers: 40,
+            proposer: Role::Honest,
+            challenger: Role::Liar { from: None },
+            bond: U256::from(10u64.pow(16)),
+            window: 3_600,
+            block_time: 12,
+        }
+    }
+}
+
+/// Why a game could not be played.
+#[derive(Debug, Error)]
+pub enum RollupError {
+    /// The dispute system failed.
+    #[error(transparent)]
+    Dispute(#[from] DisputeError),
+    /// The program did not run.
+    #[error("the rollup program: {0}")]
+    Program(String),
+    /// A bridge call reverted that must not.
+    #[error("RollupBridge.{0} reverted: {1}")]
+    Bridge(&'static str, String),
+}
+
+/// What happened.
+#[derive(Debug)]
+pub struct RollupOutcome {
+    /// Steps of the disputed run (the claim's `n`).
+    pub steps: u64,
+    /// The disputed output claim's decision.
+    pub status: Status,
+    /// Step counts of the re-asserted trace claims, the output's trace first.
+    pub path: Vec<u64>,
+    /// MIPS steps run on chain: (accepted, refused).
+    pub onchain_steps: (usize, usize),
+    /// Pre-image parts loaded into the on-chain oracle.
+    pub preimage_loads: usize,
+    /// Gas of the bisection moves (accepted challenges other than the step).
+    pub move_gas: Vec<u64>,
+    /// Gas of the transaction that ran the MIPS step (accepted or refused).
+    pub step_gas: Vec<u64>,
+    /// Gas and transactions of the whole dispute (claim to settlement, without the bridge).
+    pub dispute_gas: u64,
+    /// Transactions of the whole dispute.
+    pub dispute_txs: usize,
+    /// Whether the bridge finalized the right output in the end.
+    pub finalized_right_root: bool,
+    /// Wei paid out on L1 for L2 withdrawals.
+    pub withdrawn: u128,
+    /// Time the honest party spent deciding its moves (its runs of the program included).
+    pub honest_time: Duration,
+    /// State hashes the honest party computed for the dispute (of `steps + 1` states).
+    pub honest_hashes: usize,
+    /// The transcript.
+    pub transcript: String,
+}
+
+impl RollupOutcome {
+    /// Bisection levels played.
+    pub fn levels(&self) -> usize {
+        self.path.len().saturating_sub(1)
+    }
+}
+
+fn receipt(r: Receipt) -> Result<Receipt, DisputeError> {
+    if r.success {
+        Ok(r)
+    } else {
+        let why = match RollupBridge::RollupBridgeErrors::abi_decode(&r.output) {
+            Ok(e) => format!("{e:?}"),
+            Err(_) => crate::chain::dispute::revert_reason(&r.output),
+        };
+        Err(DisputeError::Reverted(why, Box::new(r)))
+    }
+}
+
+/// The compiled rollup predicates.
+pub fn program() -> Program {
+    match check_source("rollup.ogs", PREDICATES, &Registry::standard()) {
+        Ok(p) => p,
+        Err(e) => panic!("predicates/rollup.ogs: {}", e.render(false)),
+    }
+}
+
+/// The initial state hash of [`PROGRAM`] (its absolute prestate).
+pub fn prestate() -> Result<B256, RollupError> {
+    let mut vm = Vm::from_elf(PROGRAM, MemoryOracle::new())
+        .map_err(|e| RollupError::Program(e.to_string()))?;
+    Ok(B256::from(vm.state_hash()))
+}
+
+/// Runs the program on `inputs` and records it as a party knows it.
+pub fn record(inputs: &RollupInputs, role: Role, salt: u64) -> Result<Arc<VmTrace>, RollupError> {
+    let local = LocalInputs {
+        prev: B256::from(inputs.prev_root()),
+        batch: B256::from(inputs.batch_hash()),
+        claimed: B256::from(inputs.claimed),
+    };
+    let t = VmTrace::from_elf(PROGRAM, inputs.oracle(), MAX_STEPS, SNAPSHOT_INTERVAL)
+        .map_err(RollupError::Program)?
+        .with_inputs(local);
+    Ok(Arc::new(match role {
+        Role::Honest => t,
+        Role::Liar { from } => {
+            let from = from.unwrap_or(t.steps()).clamp(1, t.steps().max(1));
+            t.believing_wrong_from(from, salt)
+        }
+    }))
+}
+
+/// The output claim for a recorded run.
+pub fn output_claim(p: &Program, prestate: B256, t: &VmTrace) -> Result<Claim, RollupError> {
+    let i = t
+        .inputs()
+        .ok_or_else(|| RollupError::Program("a run without rollup inputs".into()))?;
+    let text = format!(
+        "output({prestate:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {})",
+        t.context(),
+        i.prev,
+        i.batch,
+        i.claimed,
+        t.end(),
+        t.steps()
+    );
+    p.compile_claim(&text)
+        .map_err(|e| RollupError::Program(e.render(false)))
+}
+
+fn party(name: &str, byte: u8, p: &Program, traces: &[&Arc<VmTrace>]) -> Party {
+    let mut info = LocalInfo::new();
+    for t in traces {
+        info.add_vm_trace((*t).clone());
+    }
+    if let Some(f) = trace_facts(p) {
+        info.add_call_oracle(Arc::new(f));
+    }
+    Party {
+        name: name.into(),
+        address: Address::repeat_byte(byte),
+        info,
+    }
+}
+
+struct Bridge {
+    address: Address,
+}
+
+impl Bridge {
+    fn send(
+        a: &mut Arena,
+        from: Address,
+        to: Address,
+        data: Vec<u8>,
+    ) -> Result<Receipt, DisputeError> {
+        let r = a.d.chain.send(from, to, U256::ZERO, Bytes::from(data))?;
+        receipt(r)
+    }
+
+    fn call(&self, a: &mut Arena, who: &str, from: Address, what: String, data: Vec<u8>) -> bool {
+        let r = Self::send(a, from, self.address, data);
+        let ok = r.is_ok();
+        a.note_call(who, what, &r);
+        ok
+    }
+}
+
+fn short(h: &[u8]) -> String {
+    format!("0x{}…", &hex::encode(h)[..8])
+}
+
+/// Plays a game (see the module docs).
+pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
+    let p = program();
+    let prestate = prestate()?;
+    let mut gen = Gen::new(game.seed);
+    let genesis = gen.genesis(game.accounts, 1 << 40);
+    let batch = gen.batch(&genesis, game.transfers, 0.2);
+    let mut after = genesis.clone();
+    after.apply(&batch);
+
+    let mut a = Arena::new(&p, game.bond, game.window)?;
+    let rich = U256::from(10u128.pow(24));
+    // Deploy the bridge with the genesis funds.
+    let deployer = Address::repeat_byte(0xb0);
+    a.d.chain.set_balance(deployer, rich);
+    let facts = trace_facts(&p).ok_or_else(|| RollupError::Program("no trace".into()))?;
+    let mut code = bytecode("RollupBridge")?;
+    code.extend(
+        RollupBridge::constructorCall {
+            dispute: a.d.address,
+            prestate,
+            traceGroup: facts.group,
+            traceIndex: facts.index,
+            genesisState: Bytes::from(genesis.encode()),
+        }
+        .abi_encode(),
+    );
+    let funds = U256::from(genesis.total());
+    let (bridge, r) =
+        a.d.chain
+            .deploy(deployer, Bytes::from(code), funds)
+            .map_err(DisputeError::from)?;
+    let bridge = Bridge { address: bridge };
+    a.note_call(
+        "operator",
+        format!(
+            "deploy RollupBridge, {} accounts, {} wei, prestate {}",
+            genesis.accounts.len(),
+            funds,
+            short(prestate.as_slice())
+        ),
+        &receipt(r),
+    );
+    // L2 users submit their transfers on L1, then anyone seals the batch.
+    for t in &batch.transfers {
+        let from = Address::from(t.from);
+        let call = RollupBridge::submitCall {
+            to: Address::from(t.to),
+            amount: t.amount,
+            nonce: t.nonce,
+        };
+        let what = format!(
+            "submit {} → {} amount {} nonce {}",
+            short(&t.from),
+            short(&t.to),
+            t.amount,
+            t.nonce
+        );
+        bridge.call(&mut a, "user", from, what, call.abi_encode());
+    }
+    let sealed = Bridge::send(
+        &mut a,
+        deployer,
+        bridge.address,
+        RollupBridge::sealCall {}.abi_encode(),
+    );
+    a.note_call("operator", "seal the batch".into(), &sealed);
+    let sealed = sealed.map_err(|e| RollupError::Bridge("seal", e.to_string()))?;
+    let batch_bytes = sealed
+        .logs
+        .iter()
+        .find_map(|l| RollupBridge::BatchSealed::decode_log_data(&l.data).ok())
+        .map(|e| e.batch.to_vec())
+        .ok_or_else(|| RollupError::Bridge("seal", "no BatchSealed event".into()))?;
+    if Batch::decode(&batch_bytes).ok().as_ref() != Some(&batch) {
+        return Err(RollupError::Bridge(
+            "seal",
+            "the sealed batch is not the submitted one".into(),
+        ));
+    }
+
+    // The proposer's output and run.
+    let right = after.root();
+    let claimed = match game.proposer {
+        Role::Honest => right,
+        Role::Liar { .. } => {
+            let mut theft = after.clone();
+            if let Some(acc) = theft.accounts.first_mut() {
+                acc.balance = acc.balance.wrapping_add(1_000_000);
+            }
+            theft.root()
+        }
+    };
+    let inputs = RollupInputs {
+        state: genesis.encode(),
+        batch: batch_bytes.clone(),
+        claimed,
+    };
+    let honest_started = Instant::now();
+    let mut honest_time = Duration::ZERO;
+    let proposer_run = record(&inputs, game.proposer, game.seed ^ 0x9e37)?;
+    if game.proposer == Role::Honest {
+        honest_time += honest_started.elapsed();
+    }
+    let started = Instant::now();
+    let challenger_run = record(&inputs, game.challenger, game.seed ^ 0x7f4a)?;
+    if game.challenger == Role::Honest {
+        honest_time += started.elapsed();
+    }
+    let proposer = party("proposer", 0x11, &p, &[&proposer_run]);
+    let challenger = party("challenger", 0x22, &p, &[&challenger_run]);
+    let keeper = party("keeper", 0x33, &p, &[]);
+    for who in [&proposer, &challenger, &keeper] {
+        a.d.chain.set_balance(who.address, rich);
+    }
+    let claim = output_claim(&p, prestate, &proposer_run)?;
+    let first_entry = a.log.len();
+    a.claim(&proposer, &claim)?;
+    // Block by block, each side answers what it can.
+    let mut idle = 0;
+    while idle < 2 {
+        let mut moved = false;
+        for who in [&challenger, &proposer] {
+            let t = Instant::now();
+            moved |= a.respond(who);
+            let honest = (who.name == "proposer" && game.proposer == Role::Honest)
+                || (who.name == "challenger" && game.challenger == Role::Honest);
+            if honest {
+                honest_time += t.elapsed();
+            }
+            a.wait_block(game.block_time);
+        }
+        idle = if moved { 0 } else { idle + 1 };
+    }
+    a.wait(game.window + 1);
+    a.settle(&keeper);
+    let status = a.status(&claim);
+
+    // What the dispute cost, and its shape.
+    let dispute_log = &a.log[first_entry..];
+    let dispute_gas = dispute_log.iter().map(|e| e.gas).sum();
+    let dispute_txs = dispute_log.len();
+    let mut onchain_steps = (0, 0);
+    let mut step_gas = Vec::new();
+    let mut move_gas = Vec::new();
+    let mut preimage_loads = 0;
+    for e in dispute_log {
+        let step = e.call.contains("witness mips_step(") && !e.call.contains("not witness");
+        let is_step_tx = step && (e.call.starts_with("challenge") || e.call.starts_with("show"));
+        if is_step_tx {
+            if e.outcome == "ok" {
+                onchain_steps.0 += 1;
+            } else {
+                onchain_steps.1 += 1;
+            }
+            step_gas.push(e.gas);
+        } else if e.call.starts_with("challenge") && e.outcome == "ok" {
+            move_gas.push(e.gas);
+        } else if e.call.starts_with("load ") {
+            preimage_loads += 1;
+        }
+    }
+    let mut path: Vec<(usize, u64)> = a
+        .claims
+        .values()
+        .filter_map(|c| match c {
+            Claim::Call { group, args, .. } if *group == facts.group => {
+                let n = U256::from_be_slice(args.get(3)?.as_lit()?);
+                let id = format!("{:#x}", c.id());
+                let at = a.log.iter().position(|e| e.call.contains(&id[..10]))?;
+                Some((at, u64::try_from(n).ok()?))
+            }
+            _ => None,
+        })
+        .collect();
+    path.sort();
+    let path: Vec<u64> = path.into_iter().map(|(_, n)| n).collect();
+
+    // The bridge: finalize the output if it is True; otherwise the honest party claims the
+    // right output and finalizes that.
+    let finalize = |a: &mut Arena, who: &Party, t: &VmTrace| {
+        let call = RollupBridge::finalizeCall {
+            claimed: t.inputs().map(|i| i.claimed).unwrap_or_default(),
+            final_: t.end(),
+            n: U256::from(t.steps()),
+        };
+        let what = format!("finalize output {}", short(call.claimed.as_slice()));
+        bridge.call(a, &who.name, who.address, what, call.abi_encode())
+    };
+    let mut done = finalize(&mut a, &proposer, &proposer_run);
+    if !done {
+        let honest_inputs = RollupInputs {
+            claimed: right,
+            ..inputs.clone()
+        };
+        let t = Instant::now();
+        let run = record(&honest_inputs, Role::Honest, 0)?;
+        honest_time += t.elapsed();
+        let honest = party("challenger", 0x22, &p, &[&challenger_run, &run]);
+        let right_claim = output_claim(&p, prestate, &run)?;
+        a.claim(&honest, &right_claim)?;
+        a.wait(game.window + 1);
+        a.settle(&keeper);
+        done = finalize(&mut a, &honest, &run);
+    }
+    let latest = Bridge::send(
+        &mut a,
+        Address::ZERO,
+        bridge.address,
+        RollupBridge::latestRootCall {}.abi_encode(),
+    )?;
+    let finalized_right_root = done && latest.output.as_ref() == right.as_slice();
+
+    // Withdrawals: prove each account's `withdrawn` against the finalized root, then withdraw.
+    let mut withdrawn = 0u128;
+    if finalized_right_root {
+        let state = Bytes::from(after.encode());
+        for (i, acc) in after.accounts.iter().enumerate() {
+            if acc.withdrawn == 0 {
+                continue;
+            }
+            let owner = Address::from(acc.address);
+            let before = a.d.chain.balance(owner);
+            let prove = RollupBridge::proveWithdrawalCall {
+                root: B256::from(right),
+                state: state.clone(),
+                index: U256::from(i),
+            };
+            let what = format!(
+                "prove withdrawal of {} by {}",
+                acc.withdrawn,
+                short(&acc.address)
+            );
+            if bridge.call(&mut a, "user", owner, what, prove.abi_encode()) {
+                let what = "withdraw".to_string();
+                let data = RollupBridge::withdrawCall {}.abi_encode();
+                bridge.call(&mut a, "user", owner, what, data);
+            }
+            let gained = a.d.chain.balance(owner).saturating_sub(before);
+            withdrawn += gained.saturating_to::<u128>();
+        }
+    }
+    let transcript = a.render(&claim);
+    let honest_hashes = match (game.proposer, game.challenger) {
+        (Role::Honest, _) => proposer_run.hashes_computed(),
+        (_, Role::Honest) => challenger_run.hashes_computed(),
+        _ => 0,
+    };
+    Ok(RollupOutcome {
+        steps: proposer_run.steps(),
+        status,
+        path,
+        onchain_steps,
+        preimage_loads,
+        move_gas,
+        step_gas,
+        dispute_gas,
+        dispute_txs,
+        finalized_right_root,
+        withdrawn,
+        honest_time,
+        honest_hashes,
+        transcript,
+    })
+}
+
+/// The reference output of a game's batch (for checks): the state after it.
+pub fn expected_state(game: &RollupGame) -> State {
+    let mut gen = Gen::new(game.seed);
+    let genesis = gen.genesis(game.accounts, 1 << 40);
+    let batch = gen.batch(&genesis, game.transfers, 0.2);
+    let mut after = genesis;
+    after.apply(&batch);
+    after
+}
+
+/// The steps of the program's run on `inputs` that read the pre-image oracle (`read(5, …)`),
+/// found by stepping in fast mode (no hashing); at most `limit` of them.
+pub fn oracle_read_steps(inputs: &RollupInputs, limit: usize) -> Result<Vec<u64>, RollupError> {
+    let mut vm =
+        Vm::from_elf(PROGRAM, inputs.oracle()).map_err(|e| RollupError::Program(e.to_string()))?;
+    let mut steps = Vec::new();
+    while !vm.exited() && steps.len() < limit && vm.step_count() < MAX_STEPS {
+        let regs = vm.registers();
+        let is_syscall = vm.memory().load_word(vm.pc()) == 0x0000_000c;
+        if is_syscall
+            && regs[2] == crate::fpvm::nr::READ
+            && regs[4] == crate::fpvm::fd::PREIMAGE_READ
+        {
+            steps.push(vm.step_count());
+        }
+        vm.step().map_err(|e| RollupError::Program(e.to_string()))?;
+    }
+    Ok(steps)
+}
+
+/// The inputs of a game's honest output (for finding steps of its run).
+pub fn honest_inputs(game: &RollupGame) -> RollupInputs {
+    let mut gen = Gen::new(game.seed);
+    let genesis = gen.genesis(game.accounts, 1 << 40);
+    let batch = gen.batch(&genesis, game.transfers, 0.2);
+    RollupInputs::honest(&genesis, &batch)
+}

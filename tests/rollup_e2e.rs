@@ -1,0 +1,130 @@
+//! Rollup outputs disputed end to end on the embedded EVM (`ogs::dispute::rollup`): a batch of
+//! L2 transfers submitted to the bridge's L1 inbox, the rollup program (`tests/guests/src/
+//! rollup.c`) run over more than a million steps, and the output claim
+//! `output(prestate, ctx, prev, batch, claimed, final, n)` of `predicates/rollup.ogs` disputed
+//! by bisection:
+//! - an honest proposer against a malicious challenger (which believes a wrong run) and a
+//!   malicious proposer (claiming a wrong output root, a theft) against an honest challenger;
+//! - the honest side wins both; at most ⌈log2 N⌉ bisection levels; exactly one MIPS step runs
+//!   on chain (accepted for the honest proposer, refused for the lying one); the pre-image
+//!   part that step reads is loaded on demand;
+//! - the bridge finalizes only the right output root and pays the L2 withdrawals on L1;
+//! - transcripts are snapshot-tested (`tests/snapshots/`).
+
+use ogs::chain::Status;
+use ogs::dispute::rollup::{
+    expected_state, honest_inputs, oracle_read_steps, play, Role, RollupGame, RollupOutcome,
+};
+
+fn ceil_log2(n: u64) -> usize {
+    (64 - (n - 1).leading_zeros()) as usize
+}
+
+fn check_shape(g: &RollupOutcome) {
+    assert!(g.steps >= 1_000_000, "a run of {} steps", g.steps);
+    assert!(
+        g.levels() <= ceil_log2(g.steps),
+        "{} levels for N = {}",
+        g.levels(),
+        g.steps
+    );
+    assert_eq!(g.path.first(), Some(&g.steps), "{:?}", g.path);
+    assert_eq!(g.path.last(), Some(&1), "ends at one step: {:?}", g.path);
+    for w in g.path.windows(2) {
+        assert!(w[1] == w[0].div_ceil(2) || w[1] == w[0] / 2, "{:?}", g.path);
+    }
+    assert_eq!(
+        g.onchain_steps.0 + g.onchain_steps.1,
+        1,
+        "exactly one MIPS step on chain"
+    );
+    assert!(g.finalized_right_root, "{}", g.transcript);
+}
+
+fn report(what: &str, g: &RollupOutcome) {
+    println!(
+        "{what}: N = {} steps, {:?}, {} levels, step accepted/refused {:?}, {} pre-image loads, \
+         {} moves (max {} gas), step tx {:?} gas, dispute {} gas in {} txs, honest party {:.2?} \
+         off-chain ({} state hashes), {} wei withdrawn",
+        g.steps,
+        g.status,
+        g.levels(),
+        g.onchain_steps,
+        g.preimage_loads,
+        g.move_gas.len(),
+        g.move_gas.iter().max().unwrap_or(&0),
+        g.step_gas,
+        g.dispute_gas,
+        g.dispute_txs,
+        g.honest_time,
+        g.honest_hashes,
+        g.withdrawn
+    );
+}
+
+fn withdrawals(game: &RollupGame) -> u128 {
+    expected_state(game)
+        .accounts
+        .iter()
+        .map(|a| u128::from(a.withdrawn))
+        .sum()
+}
+
+/// The malicious challenger believes the run wrongly from the state after a step that reads
+/// the pre-image oracle, so the one step executed on chain reads a pre-image part, which the
+/// honest proposer loads on demand: a keccak256 pre-image (the state or the batch) and a local
+/// input (through `MipsStep.loadLocalInputs`).
+#[test]
+fn honest_proposer_against_a_malicious_challenger() {
+    let base = RollupGame::default();
+    let reads = oracle_read_steps(&honest_inputs(&base), usize::MAX).expect("runs");
+    assert!(reads.len() > 100, "{} oracle reads", reads.len());
+    let cases = [
+        (
+            "keccak",
+            reads[reads.len() / 2] + 1,
+            "load keccak256 pre-image",
+        ),
+        ("local", reads[2] + 1, "load local input"),
+    ];
+    for (what, from, load) in cases {
+        let game = RollupGame {
+            proposer: Role::Honest,
+            challenger: Role::Liar { from: Some(from) },
+            ..base.clone()
+        };
+        let g = play(&game).expect("plays");
+        report(
+            &format!("honest proposer ({what} read at the disputed step)"),
+            &g,
+        );
+        assert_eq!(g.status, Status::True, "{}", g.transcript);
+        check_shape(&g);
+        assert_eq!(g.onchain_steps, (1, 0));
+        assert_eq!(g.preimage_loads, 1, "{}", g.transcript);
+        assert!(g.transcript.contains(load), "{}", g.transcript);
+        assert_eq!(g.withdrawn, withdrawals(&game));
+        assert!(g.withdrawn > 0);
+        insta::assert_snapshot!(format!("rollup_honest_proposer_{what}"), g.transcript);
+    }
+}
+
+#[test]
+fn malicious_proposer_against_an_honest_challenger() {
+    let game = RollupGame {
+        proposer: Role::Liar { from: None },
+        challenger: Role::Honest,
+        ..RollupGame::default()
+    };
+    let g = play(&game).expect("plays");
+    report("malicious proposer", &g);
+    assert_eq!(g.status, Status::False, "{}", g.transcript);
+    check_shape(&g);
+    assert_eq!(
+        g.onchain_steps,
+        (0, 1),
+        "its one try at the last step is refused"
+    );
+    assert_eq!(g.withdrawn, withdrawals(&game));
+    insta::assert_snapshot!("rollup_malicious_proposer", g.transcript);
+}
