@@ -1,0 +1,124 @@
+//! Rollup output disputes on the embedded EVM: the MIPS fault-proof VM behind a rollup's
+//! claimed output, disputed by bisection down to one on-chain step.
+//!
+//! ```sh
+//! cargo run --release --example rollup_dispute            # summaries and the cost table
+//! cargo run --release --example rollup_dispute -- --full  # plus both whole transcripts
+//! ```
+//!
+//! 32 L2 accounts, 40 transfers submitted to the bridge's L1 inbox; the rollup program
+//! (`tests/guests/src/rollup.c`) runs about 2 million MIPS steps on them.
+//! 1. An honest proposer claims the right output; a malicious challenger (believing a wrong
+//!    run) bisects it down to one step, which the `MIPS` contract runs: the output is True,
+//!    the bridge finalizes it and pays the L2 withdrawals.
+//! 2. A malicious proposer claims a wrong output root (a theft); the honest challenger bisects
+//!    down to the step the proposer cannot prove: the claim is False, the bridge refuses it,
+//!    and the challenger's right output is finalized instead.
+//!
+//! Then the cost of a whole dispute as a function of N, computed from the measured game: each
+//! bisection level costs the same, and there are ⌈log2 N⌉ of them.
+
+use ogs::dispute::rollup::{
+    honest_inputs, oracle_read_steps, play, Role, RollupGame, RollupOutcome,
+};
+
+fn summary(what: &str, g: &RollupOutcome) {
+    println!("== {what}");
+    println!(
+        "   output claim decided {:?}; right root finalized by the bridge: {}",
+        g.status, g.finalized_right_root
+    );
+    println!(
+        "   N = {} steps; {} bisection levels (⌈log2 N⌉ = {}); path {:?}",
+        g.steps,
+        g.levels(),
+        ceil_log2(g.steps),
+        g.path
+    );
+    println!(
+        "   MIPS steps on chain: {} accepted, {} refused; pre-image parts loaded on demand: {}",
+        g.onchain_steps.0, g.onchain_steps.1, g.preimage_loads
+    );
+    let moves: u64 = g.move_gas.iter().sum();
+    println!(
+        "   {} bisection moves: {} gas in all, mean {}, max {}; step transaction {:?} gas",
+        g.move_gas.len(),
+        moves,
+        moves / g.move_gas.len().max(1) as u64,
+        g.move_gas.iter().max().unwrap_or(&0),
+        g.step_gas
+    );
+    println!(
+        "   whole dispute (claim to settlement): {} gas in {} transactions",
+        g.dispute_gas, g.dispute_txs
+    );
+    println!(
+        "   honest party off-chain: {:.2?} (running the program included), {} state hashes of {}",
+        g.honest_time,
+        g.honest_hashes,
+        g.steps + 1
+    );
+    println!("   withdrawn on L1: {} wei", g.withdrawn);
+    println!();
+}
+
+fn ceil_log2(n: u64) -> u32 {
+    64 - n.saturating_sub(1).leading_zeros()
+}
+
+fn main() -> anyhow::Result<()> {
+    let full = std::env::args().any(|a| a == "--full");
+    let base = RollupGame::default();
+    // The liar challenger goes wrong right after a step that reads a keccak pre-image, so the
+    // step executed on chain needs its pre-image part loaded first.
+    let reads = oracle_read_steps(&honest_inputs(&base), usize::MAX)?;
+    let from = reads.get(reads.len() / 2).map(|s| s + 1);
+    let honest = play(&RollupGame {
+        proposer: Role::Honest,
+        challenger: Role::Liar { from },
+        ..base.clone()
+    })?;
+    let theft = play(&RollupGame {
+        proposer: Role::Liar { from: None },
+        challenger: Role::Honest,
+        ..base.clone()
+    })?;
+    summary("1. honest proposer, malicious challenger", &honest);
+    summary(
+        "2. malicious proposer (wrong output root), honest challenger",
+        &theft,
+    );
+    if full {
+        println!("== transcript 1\n{}", honest.transcript);
+        println!("== transcript 2\n{}", theft.transcript);
+    } else {
+        let tail: Vec<&str> = theft.transcript.lines().rev().take(14).collect();
+        println!("== the end of transcript 2 (--full for both whole transcripts)");
+        for l in tail.into_iter().rev() {
+            println!("{l}");
+        }
+        println!();
+    }
+    // Cost as a function of N.
+    let g = &honest;
+    let levels = g.levels() as u64;
+    let claim_gas = g.dispute_gas - g.move_gas.iter().sum::<u64>() - g.step_gas.iter().sum::<u64>();
+    let per_level_gas = g.move_gas.iter().sum::<u64>() / levels;
+    let settle_per_level = claim_gas / (levels + 1);
+    let txs_per_level = (g.dispute_txs as u64 - 2) / levels;
+    println!("== whole-dispute cost by N (computed from game 1: {per_level_gas} gas of moves and ~{settle_per_level} gas of decisions per level, {txs_per_level} transactions per level)");
+    println!("| N | levels | transactions | total gas |");
+    println!("|---|---|---|---|");
+    for e in [10u32, 20, 30] {
+        let l = u64::from(e);
+        let gas = l * (per_level_gas + settle_per_level)
+            + settle_per_level
+            + g.step_gas.iter().sum::<u64>();
+        println!("| 2^{e} | {l} | {} | {gas} |", 2 + l * txs_per_level);
+    }
+    println!(
+        "| {} (measured) | {} | {} | {} |",
+        g.steps, levels, g.dispute_txs, g.dispute_gas
+    );
+    Ok(())
+}
