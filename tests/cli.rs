@@ -205,6 +205,7 @@ fn every_command_has_help() {
         vec!["mips", "witness", "--help"],
         vec!["mips", "check", "--help"],
         vec!["mips", "bench", "--help"],
+        vec!["rollup", "--help"],
     ] {
         let out = ogs(&cmd);
         assert_eq!(out.status.code(), Some(0), "{cmd:?}");
@@ -222,4 +223,25 @@ fn fmt_output_parses_to_the_same_tree() {
     let (b, db) = ogs::lang::parser::parse_file(&printed, 0);
     assert!(da.is_empty() && db.is_empty());
     assert_eq!(a, b);
+}
+
+#[test]
+fn rollup_dispute_summary() {
+    let out = ogs(&[
+        "rollup",
+        "--summary",
+        "--accounts",
+        "4",
+        "--transfers",
+        "4",
+        "--lie-from",
+        "1000",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    assert!(s.contains("output claim True"), "{s}");
+    assert!(s.contains("1 accepted / 0 refused"), "{s}");
+    assert!(s.contains("bridge finalized the right root: true"), "{s}");
+    let bad = ogs(&["rollup", "--proposer", "sometimes"]);
+    assert_eq!(bad.status.code(), Some(2), "clap rejects an unknown side");
 }

@@ -133,6 +133,41 @@ pub enum Cmd {
     /// The MIPS fault-proof VM: run programs, produce step witnesses, check ELFs.
     #[command(subcommand)]
     Mips(mips::MipsCmd),
+    /// Play a rollup output dispute on the embedded EVM: L2 transfers through the bridge's L1
+    /// inbox, the rollup program run by both sides, bisection down to one on-chain MIPS step,
+    /// the bridge finalizing only a True output and paying withdrawals; prints the transcript.
+    Rollup {
+        /// How the proposer plays (`liar`: claims a wrong output root).
+        #[arg(long, value_enum, default_value = "honest")]
+        proposer: Side,
+        /// How the challenger plays (`liar`: believes the run wrongly from `--lie-from`).
+        #[arg(long, value_enum, default_value = "liar")]
+        challenger: Side,
+        /// The first step a liar believes wrongly (default: the last step).
+        #[arg(long)]
+        lie_from: Option<u64>,
+        /// Genesis accounts.
+        #[arg(long, default_value_t = 32)]
+        accounts: usize,
+        /// Transfers in the batch.
+        #[arg(long, default_value_t = 40)]
+        transfers: usize,
+        /// Seed of the accounts and transfers.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print only the summary, not the transcript.
+        #[arg(long)]
+        summary: bool,
+    },
+}
+
+/// How a party of `ogs rollup` plays.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// From its real run.
+    Honest,
+    /// From a wrongly believed run.
+    Liar,
 }
 
 /// Output formats of `ogs simulate`.
@@ -301,6 +336,48 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(i32::from(failed))
         }
         Cmd::Mips(cmd) => mips::run(cmd),
+        Cmd::Rollup {
+            proposer,
+            challenger,
+            lie_from,
+            accounts,
+            transfers,
+            seed,
+            summary,
+        } => {
+            use crate::dispute::rollup::{play, Role, RollupGame};
+            let role = |s: Side| match s {
+                Side::Honest => Role::Honest,
+                Side::Liar => Role::Liar { from: lie_from },
+            };
+            let game = RollupGame {
+                seed,
+                accounts,
+                transfers,
+                proposer: role(proposer),
+                challenger: role(challenger),
+                ..RollupGame::default()
+            };
+            let g = play(&game)?;
+            if !summary {
+                print!("{}", g.transcript);
+                println!();
+            }
+            println!(
+                "output claim {:?}; N = {} steps, {} bisection levels, MIPS steps on chain: {} accepted / {} refused, {} pre-image loads",
+                g.status,
+                g.steps,
+                g.levels(),
+                g.onchain_steps.0,
+                g.onchain_steps.1,
+                g.preimage_loads
+            );
+            println!(
+                "dispute: {} gas in {} transactions; bridge finalized the right root: {}; withdrawn {} wei; honest party {:.2?} off-chain",
+                g.dispute_gas, g.dispute_txs, g.finalized_right_root, g.withdrawn, g.honest_time
+            );
+            Ok(0)
+        }
         Cmd::Calldata {
             file,
             claim,
