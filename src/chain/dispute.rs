@@ -56,6 +56,10 @@ pub mod artifacts {
             include_str!("../../contracts/artifacts/AllSigned.json"),
         ),
         (
+            "ThresholdSigned",
+            include_str!("../../contracts/artifacts/ThresholdSigned.json"),
+        ),
+        (
             "Preimage",
             include_str!("../../contracts/artifacts/Preimage.json"),
         ),
@@ -134,6 +138,7 @@ pub mod artifacts {
     pub const VERIFIERS: &[(&str, &str)] = &[
         ("signed_by", "SignedBy"),
         ("all_signed", "AllSigned"),
+        ("threshold_signed", "ThresholdSigned"),
         ("preimage", "Preimage"),
         ("merkle_included", "MerkleIncluded"),
         ("eq", "Eq"),
