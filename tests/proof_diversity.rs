@@ -15,15 +15,13 @@
 //!   state either;
 //! - each time the evaluator's verdict is the on-chain decision. Gas is printed (`--nocapture`).
 
-use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
-use alloy_sol_types::{sol, SolCall};
+use alloy_primitives::{keccak256, Address, B256, U256};
 use k256::ecdsa::SigningKey;
-use ogs::chain::dispute::Registry as RegistryContract;
 use ogs::chain::{Dispute, Status};
 use ogs::dispute::scenario::all_challenges;
 use ogs::dispute::{Arena, Party};
 use ogs::fpvm::MemoryOracle;
-use ogs::lang::{check_source, Program};
+use ogs::lang::Program;
 use ogs::logic::claim::{Claim, Name};
 use ogs::logic::crypto::{address_of, sign, signing_key};
 use ogs::logic::eval::{Evaluator, Verdict};
@@ -38,9 +36,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-sol! {
-    function verify(bytes[] args, bytes witness) external view returns (bool);
-}
+#[path = "common/onchain.rs"]
+mod onchain;
+use onchain::{implementation, sol_verify};
 
 const BOND: u64 = 1_000;
 const WINDOW: u64 = 100;
@@ -78,32 +76,6 @@ fn entry(index: U256, sig: &[u8]) -> Vec<u8> {
     let mut e = index.to_be_bytes_vec();
     e.extend_from_slice(sig);
     e
-}
-
-/// The on-chain implementation registered under `name`.
-fn implementation(d: &mut Dispute, name: &str) -> Address {
-    let data = RegistryContract::verifierOfCall(keccak256(name.as_bytes())).abi_encode();
-    let r = d
-        .chain
-        .call(d.deployer, d.registry, data.into())
-        .expect("call");
-    assert!(r.success);
-    Address::from_slice(&r.output[12..32])
-}
-
-/// `verify` on chain (an `eth_call`): the answer and its gas.
-fn sol_verify(d: &mut Dispute, at: Address, args: &[Vec<u8>], w: &[u8]) -> (bool, u64) {
-    let data = verifyCall {
-        args: args.iter().map(|a| Bytes::copy_from_slice(a)).collect(),
-        witness: Bytes::copy_from_slice(w),
-    }
-    .abi_encode();
-    let r = d.chain.call(d.deployer, at, data.into()).expect("call");
-    assert!(r.success, "verify never reverts");
-    (
-        verifyCall::abi_decode_returns(&r.output).expect("bool"),
-        r.gas_used,
-    )
 }
 
 /// One `verify` input: (what, args, witness, whether it must be false).
@@ -385,7 +357,7 @@ fn agreement_case(
 #[test]
 fn threshold_signed_agrees_with_the_contract() {
     let d = RefCell::new(Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys"));
-    let at = implementation(&mut d.borrow_mut(), "threshold_signed");
+    let at = implementation(&mut d.borrow_mut(), "threshold_signed", true);
     // Case name → (true, false) answers.
     let tally = RefCell::new(BTreeMap::<&str, (usize, usize)>::new());
     let mut runner = TestRunner::new(Config {
@@ -424,7 +396,7 @@ fn threshold_signed_edge_cases_and_gas() {
     let reg = Registry::standard();
     let v = reg.verifier("threshold_signed").expect("registered");
     let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
-    let at = implementation(&mut d, "threshold_signed");
+    let at = implementation(&mut d, "threshold_signed", true);
     let m = keccak256(b"output root");
     let both = |d: &mut Dispute, a: &[Vec<u8>], w: &[u8]| {
         let rust = v.verify(a, w);
@@ -494,15 +466,6 @@ fn threshold_signed_edge_cases_and_gas() {
 }
 
 // ================================================================== attested outputs on chain
-
-fn program() -> Program {
-    check_source(
-        "rollup.ogs",
-        include_str!("../predicates/rollup.ogs"),
-        &Registry::standard(),
-    )
-    .unwrap_or_else(|e| panic!("{}", e.render(false)))
-}
 
 /// The rollup inputs of the tests (`hello.elf` reads none, so any will do).
 fn inputs() -> LocalInputs {
@@ -780,7 +743,7 @@ fn play<'p>(
 /// alone, claimed next to it, is decided True.
 #[test]
 fn a_missing_attestation_makes_a_true_run_false() {
-    let p = program();
+    let p = ogs::dispute::rollup::program();
     let trace = record();
     let end = trace.end();
     let root = attested(&p, &trace, end);
@@ -851,7 +814,7 @@ fn a_missing_attestation_makes_a_true_run_false() {
 /// signatures) and the trace (bisected down to one MIPS step, accepted on chain).
 #[test]
 fn k_signatures_and_a_true_run_survive_every_challenge() {
-    let p = program();
+    let p = ogs::dispute::rollup::program();
     let trace = record();
     let end = trace.end();
     let root = attested(&p, &trace, end);
@@ -880,7 +843,7 @@ fn k_signatures_and_a_true_run_survive_every_challenge() {
 /// it by bisection.
 #[test]
 fn k_signatures_do_not_save_a_wrong_run() {
-    let p = program();
+    let p = ogs::dispute::rollup::program();
     let trace = record();
     let mut wrong = keccak256(b"not the final state");
     wrong[0] = 0; // VALID: only the trace is wrong

@@ -9,14 +9,12 @@
 //! - the number of bisection levels is at most ⌈log2 N⌉, exactly one MIPS step runs on-chain,
 //!   and the evaluator's verdict is the on-chain decision. Gas is printed (`--nocapture`).
 
-use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
-use alloy_sol_types::{sol, SolCall};
-use ogs::chain::dispute::Registry as RegistryContract;
+use alloy_primitives::{keccak256, Address, B256, U256};
 use ogs::chain::{Dispute, Status};
 use ogs::dispute::scenario::all_challenges;
 use ogs::dispute::{how_of, Arena, Party};
 use ogs::fpvm::MemoryOracle;
-use ogs::lang::{check_source, Program};
+use ogs::lang::Program;
 use ogs::logic::claim::{Claim, Name};
 use ogs::logic::eval::{ChallengeKind, Evaluator, Verdict};
 use ogs::logic::local::{VmTrace, MIPS_WITNESS_SIZE};
@@ -26,22 +24,12 @@ use ogs::logic::{LocalInfo, Registry};
 use std::collections::HashSet;
 use std::sync::Arc;
 
-sol! {
-    function verify(bytes[] args, bytes witness) external view returns (bool);
-    function quantify(bytes[] args, bytes t, bytes proof) external view returns (bool);
-}
+#[path = "common/onchain.rs"]
+mod onchain;
+use onchain::{implementation, sol_quantify, sol_verify};
 
 const BOND: u64 = 1_000;
 const WINDOW: u64 = 100;
-
-fn program() -> Program {
-    check_source(
-        "rollup.ogs",
-        include_str!("../predicates/rollup.ogs"),
-        &Registry::standard(),
-    )
-    .unwrap_or_else(|e| panic!("{}", e.render(false)))
-}
 
 /// Records a guest's run (at most `max_steps` steps).
 fn record(guest: &str, max_steps: u64) -> Arc<VmTrace> {
@@ -54,7 +42,8 @@ fn info_with(trace: &Arc<VmTrace>) -> LocalInfo {
     let mut info = LocalInfo::new();
     info.add_vm_trace(trace.clone());
     info.add_call_oracle(Arc::new(
-        ogs::rollup::trace_facts(&program()).expect("rollup.ogs defines trace"),
+        ogs::rollup::trace_facts(&ogs::dispute::rollup::program())
+            .expect("rollup.ogs defines trace"),
     ));
     info
 }
@@ -72,48 +61,6 @@ fn party(name: &str, byte: u8, info: LocalInfo) -> Party {
 
 fn ceil_log2(n: u64) -> u32 {
     64 - (n - 1).leading_zeros()
-}
-
-/// The on-chain implementation registered under `name`.
-fn implementation(d: &mut Dispute, name: &str, verifier: bool) -> Address {
-    let id = keccak256(name.as_bytes());
-    let data = if verifier {
-        RegistryContract::verifierOfCall(id).abi_encode()
-    } else {
-        RegistryContract::quantifierOfCall(id).abi_encode()
-    };
-    let r = d
-        .chain
-        .call(d.deployer, d.registry, data.into())
-        .expect("call");
-    assert!(r.success);
-    Address::from_slice(&r.output[12..32])
-}
-
-fn sol_verify(d: &mut Dispute, at: Address, args: &[Vec<u8>], w: &[u8]) -> (bool, u64) {
-    let data = verifyCall {
-        args: args.iter().map(|a| Bytes::copy_from_slice(a)).collect(),
-        witness: Bytes::copy_from_slice(w),
-    }
-    .abi_encode();
-    let r = d.chain.call(d.deployer, at, data.into()).expect("call");
-    assert!(r.success, "verify never reverts");
-    (
-        verifyCall::abi_decode_returns(&r.output).expect("bool"),
-        r.gas_used,
-    )
-}
-
-fn sol_quantify(d: &mut Dispute, at: Address, args: &[Vec<u8>], t: &[u8]) -> bool {
-    let data = quantifyCall {
-        args: args.iter().map(|a| Bytes::copy_from_slice(a)).collect(),
-        t: Bytes::copy_from_slice(t),
-        proof: Bytes::new(),
-    }
-    .abi_encode();
-    let r = d.chain.call(d.deployer, at, data.into()).expect("call");
-    assert!(r.success, "quantify never reverts");
-    quantifyCall::abi_decode_returns(&r.output).expect("bool")
 }
 
 fn word(n: u64) -> Vec<u8> {
@@ -447,7 +394,7 @@ fn check_path(g: &Played, n: u64) {
 
 #[test]
 fn an_honest_proposer_survives_a_malicious_challenger() {
-    let p = program();
+    let p = ogs::dispute::rollup::program();
     let trace = record("hello.elf", u64::MAX);
     let n = trace.steps();
     let end = trace.hash_at(n).unwrap();
@@ -472,7 +419,7 @@ fn an_honest_proposer_survives_a_malicious_challenger() {
 
 #[test]
 fn a_wrong_final_state_is_defeated_by_an_honest_challenger() {
-    let p = program();
+    let p = ogs::dispute::rollup::program();
     let trace = record("hello.elf", u64::MAX);
     let n = trace.steps();
     let wrong = keccak256(b"not the final state");
@@ -502,7 +449,7 @@ fn a_wrong_final_state_is_defeated_by_an_honest_challenger() {
 
 #[test]
 fn a_lie_about_the_midpoint_is_defeated_too() {
-    let p = program();
+    let p = ogs::dispute::rollup::program();
     let trace = record("hello.elf", u64::MAX);
     let n = trace.steps();
     let wrong = keccak256(b"not the final state");
@@ -520,7 +467,7 @@ fn a_lie_about_the_midpoint_is_defeated_too() {
 
 #[test]
 fn a_longer_prefix_of_branch_elf() {
-    let p = program();
+    let p = ogs::dispute::rollup::program();
     let n = 2_000;
     let trace = record("branch.elf", n);
     assert_eq!(trace.steps(), n);
@@ -542,7 +489,7 @@ fn a_longer_prefix_of_branch_elf() {
 /// zero and one steps, and spans running past the program's exit.
 #[test]
 fn trace_facts_agree_with_unfolding() {
-    let p = program();
+    let p = ogs::dispute::rollup::program();
     let trace = record("hello.elf", u64::MAX);
     let n_all = trace.steps();
     let fast = info_with(&trace);

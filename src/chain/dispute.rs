@@ -202,6 +202,17 @@ pub fn bytecode(name: &str) -> Result<Vec<u8>, DisputeError> {
         .map_err(|e| DisputeError::Artifact(name.into(), e.to_string()))
 }
 
+/// A transaction's receipt if it succeeded; otherwise [`DisputeError::Reverted`] with its halt
+/// reason, or its revert data rendered by `reason`.
+pub fn checked(r: Receipt, reason: impl Fn(&[u8]) -> String) -> Result<Receipt, DisputeError> {
+    if r.success {
+        Ok(r)
+    } else {
+        let why = r.halt.clone().unwrap_or_else(|| reason(&r.output));
+        Err(DisputeError::Reverted(why, Box::new(r)))
+    }
+}
+
 /// Renders revert data: a named custom error of the dispute contract when it is one.
 pub fn revert_reason(data: &[u8]) -> String {
     match UniversalDispute::UniversalDisputeErrors::abi_decode(data) {
@@ -511,22 +522,12 @@ impl Dispute {
         let r = self
             .chain
             .send(from, self.mips_step, U256::ZERO, call.abi_encode().into())?;
-        if r.success {
-            Ok(Some(r.gas_used))
-        } else {
-            let why = r.halt.clone().unwrap_or_else(|| revert_reason(&r.output));
-            Err(DisputeError::Reverted(why, Box::new(r)))
-        }
+        checked(r, revert_reason).map(|r| Some(r.gas_used))
     }
 
     fn send(&mut self, from: Address, value: U256, data: Vec<u8>) -> Result<Receipt, DisputeError> {
         let r = self.chain.send(from, self.address, value, data.into())?;
-        if r.success {
-            Ok(r)
-        } else {
-            let why = r.halt.clone().unwrap_or_else(|| revert_reason(&r.output));
-            Err(DisputeError::Reverted(why, Box::new(r)))
-        }
+        checked(r, revert_reason)
     }
 
     fn view<C: SolCall>(&mut self, call: C) -> Result<C::Return, DisputeError> {

@@ -42,6 +42,15 @@ pub struct Party {
     pub info: LocalInfo,
 }
 
+/// A transaction's gas and transcript outcome: `ok`, `reverted: <why>` or `error: <what>`.
+fn outcome(r: Result<u64, &DisputeError>) -> (u64, String) {
+    match r {
+        Ok(gas) => (gas, "ok".to_string()),
+        Err(DisputeError::Reverted(why, r)) => (r.gas_used, format!("reverted: {why}")),
+        Err(e) => (0, format!("error: {e}")),
+    }
+}
+
 /// How a challenge kind maps to the contract's arguments.
 pub fn how_of(kind: &ChallengeKind) -> How {
     match kind {
@@ -107,11 +116,6 @@ impl<'p> Arena<'p> {
     }
 
     fn note(&mut self, actor: &str, call: String, r: &Result<Receipt, DisputeError>) {
-        let (gas, outcome) = match r {
-            Ok(r) => (r.gas_used, "ok".to_string()),
-            Err(DisputeError::Reverted(why, r)) => (r.gas_used, format!("reverted: {why}")),
-            Err(e) => (0, format!("error: {e}")),
-        };
         if let Ok(r) = r {
             for e in events(r) {
                 if let DisputeEvent::Challenged { target, challenge } = e {
@@ -119,6 +123,11 @@ impl<'p> Arena<'p> {
                 }
             }
         }
+        let (gas, outcome) = outcome(r.as_ref().map(|r| r.gas_used));
+        self.push(actor, call, gas, outcome);
+    }
+
+    fn push(&mut self, actor: &str, call: String, gas: u64, outcome: String) {
         self.log.push(Entry {
             block: self.d.chain.block_number(),
             time: self.d.chain.timestamp() - self.start,
@@ -219,20 +228,13 @@ impl<'p> Arena<'p> {
             read.offset,
             read.value.len()
         );
-        let (gas, outcome) = match r {
+        let r = match r {
             Ok(None) => return,
-            Ok(Some(gas)) => (gas, "ok".to_string()),
-            Err(DisputeError::Reverted(why, r)) => (r.gas_used, format!("reverted: {why}")),
-            Err(e) => (0, format!("error: {e}")),
+            Ok(Some(gas)) => Ok(gas),
+            Err(e) => Err(e),
         };
-        self.log.push(Entry {
-            block: self.d.chain.block_number(),
-            time: self.d.chain.timestamp() - self.start,
-            actor: who.name.clone(),
-            call,
-            gas,
-            outcome,
-        });
+        let (gas, outcome) = outcome(r.as_ref().copied());
+        self.push(&who.name, call, gas, outcome);
     }
 
     /// Shows a witness for a `WITNESS_EXISTS` claim.

@@ -14,11 +14,11 @@
 //! and pays the L2 withdrawals out on L1.
 
 use super::{Arena, Party};
-use crate::chain::dispute::{bytecode, DisputeError};
+use crate::chain::dispute::{bytecode, checked, revert_reason, DisputeError};
 use crate::chain::{Receipt, Status};
 use crate::fpvm::{MemoryOracle, Vm};
 use crate::lang::{check_source, Program};
-use crate::logic::vmtrace::{LocalInputs, VmTrace};
+use crate::logic::vmtrace::VmTrace;
 use crate::logic::{Claim, LocalInfo, Registry};
 use crate::rollup::{trace_facts, Batch, Gen, RollupInputs, State};
 use alloy_primitives::{Address, Bytes, B256, U256};
@@ -154,16 +154,15 @@ impl RollupOutcome {
     }
 }
 
+/// A bridge transaction's receipt, or its revert with the bridge's custom error named.
 fn receipt(r: Receipt) -> Result<Receipt, DisputeError> {
-    if r.success {
-        Ok(r)
-    } else {
-        let why = match RollupBridge::RollupBridgeErrors::abi_decode(&r.output) {
+    checked(
+        r,
+        |data| match RollupBridge::RollupBridgeErrors::abi_decode(data) {
             Ok(e) => format!("{e:?}"),
-            Err(_) => crate::chain::dispute::revert_reason(&r.output),
-        };
-        Err(DisputeError::Reverted(why, Box::new(r)))
-    }
+            Err(_) => revert_reason(data),
+        },
+    )
 }
 
 /// The compiled rollup predicates.
@@ -183,14 +182,9 @@ pub fn prestate() -> Result<B256, RollupError> {
 
 /// Runs the program on `inputs` and records it as a party knows it.
 pub fn record(inputs: &RollupInputs, role: Role, salt: u64) -> Result<Arc<VmTrace>, RollupError> {
-    let local = LocalInputs {
-        prev: B256::from(inputs.prev_root()),
-        batch: B256::from(inputs.batch_hash()),
-        claimed: B256::from(inputs.claimed),
-    };
     let t = VmTrace::from_elf(PROGRAM, inputs.oracle(), MAX_STEPS, SNAPSHOT_INTERVAL)
         .map_err(RollupError::Program)?
-        .with_inputs(local);
+        .with_inputs(inputs.local_inputs());
     Ok(Arc::new(match role {
         Role::Honest => t,
         Role::Liar { from } => {
@@ -260,13 +254,19 @@ fn short(h: &[u8]) -> String {
     format!("0x{}…", &hex::encode(h)[..8])
 }
 
+/// A game's genesis state and the batch its users submit (deterministic in the seed).
+pub fn genesis_and_batch(game: &RollupGame) -> (State, Batch) {
+    let mut gen = Gen::new(game.seed);
+    let genesis = gen.genesis(game.accounts, 1 << 40);
+    let batch = gen.batch(&genesis, game.transfers, 0.2);
+    (genesis, batch)
+}
+
 /// Plays a game (see the module docs).
 pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     let p = program();
     let prestate = prestate()?;
-    let mut gen = Gen::new(game.seed);
-    let genesis = gen.genesis(game.accounts, 1 << 40);
-    let batch = gen.batch(&genesis, game.transfers, 0.2);
+    let (genesis, batch) = genesis_and_batch(game);
     let mut after = genesis.clone();
     after.apply(&batch);
 
@@ -528,9 +528,7 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
 
 /// The reference output of a game's batch (for checks): the state after it.
 pub fn expected_state(game: &RollupGame) -> State {
-    let mut gen = Gen::new(game.seed);
-    let genesis = gen.genesis(game.accounts, 1 << 40);
-    let batch = gen.batch(&genesis, game.transfers, 0.2);
+    let (genesis, batch) = genesis_and_batch(game);
     let mut after = genesis;
     after.apply(&batch);
     after
@@ -558,8 +556,6 @@ pub fn oracle_read_steps(inputs: &RollupInputs, limit: usize) -> Result<Vec<u64>
 
 /// The inputs of a game's honest output (for finding steps of its run).
 pub fn honest_inputs(game: &RollupGame) -> RollupInputs {
-    let mut gen = Gen::new(game.seed);
-    let genesis = gen.genesis(game.accounts, 1 << 40);
-    let batch = gen.batch(&genesis, game.transfers, 0.2);
+    let (genesis, batch) = genesis_and_batch(game);
     RollupInputs::honest(&genesis, &batch)
 }

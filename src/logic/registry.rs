@@ -1229,6 +1229,17 @@ pub fn mips_step_hashes(witness: &[u8]) -> Option<(B256, B256)> {
     Some((pre_hash, B256::from(post.state_hash())))
 }
 
+/// The party's recorded run with local context `ctx` through the state `a`, and the step it is
+/// at; or what is missing.
+fn run_through<'a>(
+    info: &'a LocalInfo,
+    ctx: &B256,
+    a: &B256,
+) -> Result<(&'a crate::logic::vmtrace::VmTrace, u64), String> {
+    info.vm_trace_of(ctx, a)
+        .ok_or_else(|| format!("a recorded VM run (context {ctx:#x}) through the state {a:#x}"))
+}
+
 /// `mips_step(ctx: bytes32, pre: bytes32, post: bytes32)`: one MIPS step (`src/fpvm`, the
 /// Cannon VM) with local context `ctx` takes the state with hash `pre` to the state with hash
 /// `post`.
@@ -1266,10 +1277,9 @@ impl Verifier for MipsStep {
         else {
             return Search::Absent("malformed arguments".into());
         };
-        let Some((trace, i)) = info.vm_trace_of(&ctx, &a) else {
-            return Search::Missing(format!(
-                "a recorded VM run (context {ctx:#x}) through the state {a:#x}"
-            ));
+        let (trace, i) = match run_through(info, &ctx, &a) {
+            Ok(found) => found,
+            Err(why) => return Search::Missing(why),
         };
         match trace.hash_at(i + 1) {
             None => Search::Missing(format!("the VM run past step {i}")),
@@ -1366,10 +1376,9 @@ impl Quantifier for Split {
             instances: Vec::new(),
             incomplete: Some(why),
         };
-        let Some((trace, i)) = info.vm_trace_of(&ctx, &a) else {
-            return missing(format!(
-                "a recorded VM run (context {ctx:#x}) through the state {a:#x}"
-            ));
+        let (trace, i) = match run_through(info, &ctx, &a) {
+            Ok(found) => found,
+            Err(why) => return missing(why),
         };
         let Some(m) = u64::try_from(h)
             .ok()

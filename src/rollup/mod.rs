@@ -28,8 +28,9 @@
 
 use crate::fpvm::{keccak256, MemoryOracle};
 use crate::lang::Program;
-use crate::logic::vmtrace::TraceFacts;
+use crate::logic::vmtrace::{LocalInputs, TraceFacts};
 use crate::logic::Claim;
+use alloy_primitives::B256;
 use std::fmt;
 
 /// The [`TraceFacts`] for a program's `trace` definition (`predicates/rollup.ogs`), if it has
@@ -394,23 +395,18 @@ impl RollupInputs {
             .is_ok_and(|(s, _)| keccak256(&s.encode()) == self.claimed)
     }
 
-    /// The on-chain local context: `keccak256(abi.encode(prev, batch, claimed))`.
-    pub fn context(&self) -> [u8; 32] {
-        let mut b = Vec::with_capacity(96);
-        b.extend_from_slice(&self.prev_root());
-        b.extend_from_slice(&self.batch_hash());
-        b.extend_from_slice(&self.claimed);
-        keccak256(&b)
+    /// The three local inputs (previous root, batch hash, claimed root).
+    pub fn local_inputs(&self) -> LocalInputs {
+        LocalInputs {
+            prev: B256::from(self.prev_root()),
+            batch: B256::from(self.batch_hash()),
+            claimed: B256::from(self.claimed),
+        }
     }
 
-    /// The local input `ident` (1 = previous root, 2 = batch hash, 3 = claimed root).
-    pub fn local(&self, ident: u64) -> Option<[u8; 32]> {
-        match ident {
-            local::PREV_ROOT => Some(self.prev_root()),
-            local::BATCH_HASH => Some(self.batch_hash()),
-            local::CLAIMED_ROOT => Some(self.claimed),
-            _ => None,
-        }
+    /// The on-chain local context: `keccak256(abi.encode(prev, batch, claimed))`.
+    pub fn context(&self) -> [u8; 32] {
+        self.local_inputs().context().0
     }
 
     /// The pre-image oracle the guest runs with: the three local inputs and the two keccak

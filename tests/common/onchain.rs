@@ -1,0 +1,62 @@
+//! Calling registered verifiers and quantifiers on the embedded chain directly (`eth_call`),
+//! for tests that compare them with the Rust registry. Included with
+//! `#[path = "common/onchain.rs"] mod onchain;`.
+#![allow(dead_code)]
+
+use alloy_primitives::{keccak256, Address, Bytes};
+use alloy_sol_types::{sol, SolCall};
+use ogs::chain::dispute::Registry as RegistryContract;
+use ogs::chain::Dispute;
+
+sol! {
+    function verify(bytes[] args, bytes witness) external view returns (bool);
+    function quantify(bytes[] args, bytes t, bytes proof) external view returns (bool);
+}
+
+/// The on-chain implementation registered under `name` (a verifier, or a quantifier).
+pub fn implementation(d: &mut Dispute, name: &str, verifier: bool) -> Address {
+    let id = keccak256(name.as_bytes());
+    let data = if verifier {
+        RegistryContract::verifierOfCall(id).abi_encode()
+    } else {
+        RegistryContract::quantifierOfCall(id).abi_encode()
+    };
+    let r = d
+        .chain
+        .call(d.deployer, d.registry, data.into())
+        .expect("call");
+    assert!(r.success);
+    Address::from_slice(&r.output[12..32])
+}
+
+fn bytes(args: &[Vec<u8>]) -> Vec<Bytes> {
+    args.iter().map(|a| Bytes::copy_from_slice(a)).collect()
+}
+
+/// `verify` on chain (an `eth_call`): the answer and its gas.
+pub fn sol_verify(d: &mut Dispute, at: Address, args: &[Vec<u8>], w: &[u8]) -> (bool, u64) {
+    let data = verifyCall {
+        args: bytes(args),
+        witness: Bytes::copy_from_slice(w),
+    }
+    .abi_encode();
+    let r = d.chain.call(d.deployer, at, data.into()).expect("call");
+    assert!(r.success, "verify never reverts");
+    (
+        verifyCall::abi_decode_returns(&r.output).expect("bool"),
+        r.gas_used,
+    )
+}
+
+/// `quantify` on chain (an `eth_call`, no proof).
+pub fn sol_quantify(d: &mut Dispute, at: Address, args: &[Vec<u8>], t: &[u8]) -> bool {
+    let data = quantifyCall {
+        args: bytes(args),
+        t: Bytes::copy_from_slice(t),
+        proof: Bytes::new(),
+    }
+    .abi_encode();
+    let r = d.chain.call(d.deployer, at, data.into()).expect("call");
+    assert!(r.success, "quantify never reverts");
+    quantifyCall::abi_decode_returns(&r.output).expect("bool")
+}
