@@ -11,12 +11,13 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ogs::dispute::{Arena, Party};
 use ogs::lang::check_source;
 use ogs::logic::crypto::{address_of, signing_key};
-use ogs::logic::local::{channel_update, sign_update, update_type, ChannelInfo, KnownUpdate};
-use ogs::logic::{LocalInfo, Registry};
+use ogs::logic::LocalInfo;
+use ogs::systems::channel::ChannelKnowledge;
+use ogs::systems::channel::{channel_update, sign_update, update_type, ChannelInfo, KnownUpdate};
 
 /// `n` stale exits (one per channel), each defeated by the later signed update.
 fn disputes(n: usize) -> usize {
-    let registry = Registry::standard();
+    let registry = ogs::systems::standard();
     let p = check_source("bench.ogs", "use \"channel.ogs\";", &registry)
         .unwrap_or_else(|e| panic!("{}", e.render(false)));
     let keys: Vec<_> = (0..2u8)

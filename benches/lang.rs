@@ -13,8 +13,9 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use ogs::lang::check_source;
 use ogs::lang::parser::parse_file;
 use ogs::logic::crypto::{address_of, signing_key};
-use ogs::logic::local::{channel_update, sign_update, ChannelInfo, KnownUpdate};
-use ogs::logic::{Evaluator, LocalInfo, Registry};
+use ogs::logic::{Evaluator, LocalInfo};
+use ogs::systems::channel::ChannelKnowledge;
+use ogs::systems::channel::{channel_update, sign_update, ChannelInfo, KnownUpdate};
 use std::hint::black_box;
 
 /// A file of `n` definitions exercising every construct.
@@ -32,7 +33,7 @@ fn generated(n: usize) -> String {
 }
 
 fn parse_check(c: &mut Criterion) {
-    let registry = Registry::standard();
+    let registry = ogs::systems::standard();
     let mut g = c.benchmark_group("parse_check");
     let src = generated(2_000);
     g.throughput(Throughput::Bytes(src.len() as u64));
@@ -54,7 +55,7 @@ fn parse_check(c: &mut Criterion) {
 }
 
 fn decide_channel(c: &mut Criterion) {
-    let registry = Registry::standard();
+    let registry = ogs::systems::standard();
     let program = check_source("bench.ogs", "use \"channel.ogs\";", &registry)
         .unwrap_or_else(|e| panic!("{}", e.render(false)));
     let keys: Vec<_> = (1..=2u8)
@@ -94,7 +95,7 @@ fn decide_channel(c: &mut Criterion) {
         },
     );
     let show = |u: &ogs::logic::value::Value| {
-        ogs::logic::value::Value::display(u, Some(&ogs::logic::local::update_type()))
+        ogs::logic::value::Value::display(u, Some(&ogs::systems::channel::update_type()))
     };
     let latest = channel_update(channel, U256::from(N), keccak256(N.to_be_bytes()), &parts);
     let stale = channel_update(

@@ -11,6 +11,7 @@ use ogs::dispute::rollup::{
     honest_inputs, output_claim, play, prestate, program, record, Role, RollupGame,
 };
 use ogs::logic::{Evaluator, LocalInfo};
+use ogs::systems::rollup::TraceKnowledge;
 use std::sync::Arc;
 
 fn rollup(c: &mut Criterion) {
@@ -18,7 +19,7 @@ fn rollup(c: &mut Criterion) {
     let inputs = honest_inputs(&game);
     let p = program();
     let pre = prestate().expect("prestate");
-    let facts = ogs::rollup::trace_facts(&p).expect("trace");
+    let facts = ogs::systems::rollup::trace_facts(&p).expect("trace");
     let mut g = c.benchmark_group("rollup");
     g.sample_size(10);
     g.bench_function("record the run (fast mode + snapshots)", |b| {

@@ -13,7 +13,7 @@
 use alloy_primitives::{keccak256, Address, B256, U256};
 use k256::ecdsa::SigningKey;
 use ogs::logic::crypto::{address_of, signing_key};
-use ogs::logic::local::{channel_update, sign_update};
+use ogs::systems::channel::{channel_update, sign_update};
 use serde_json::{json, Value};
 use std::path::Path;
 

@@ -13,4 +13,4 @@ pub mod dispute;
 pub mod fpvm;
 pub mod lang;
 pub mod logic;
-pub mod rollup;
+pub mod systems;

@@ -6,8 +6,9 @@ use ogs::dispute::how_of;
 use ogs::lang::{check_source, Program};
 use ogs::logic::crypto::{address_of, signing_key};
 use ogs::logic::eval::{Evaluator, Verdict};
-use ogs::logic::local::{channel_update, sign_update, ChannelInfo, KnownUpdate};
-use ogs::logic::{Claim, LocalInfo, Registry};
+use ogs::logic::{Claim, LocalInfo};
+use ogs::systems::channel::ChannelKnowledge;
+use ogs::systems::channel::{channel_update, sign_update, ChannelInfo, KnownUpdate};
 
 const BOND: u64 = 1_000_000_000_000_000; // 0.001 ether
 const WINDOW: u64 = 3600;
@@ -29,7 +30,7 @@ fn setup() -> (Dispute, Address, Address) {
 }
 
 fn program() -> Program {
-    check_source("t.ogs", "use \"channel.ogs\";", &Registry::standard())
+    check_source("t.ogs", "use \"channel.ogs\";", &ogs::systems::standard())
         .unwrap_or_else(|e| panic!("{}", e.render(false)))
 }
 
@@ -55,7 +56,7 @@ fn exit_claim(p: &Program, nonce: u64) -> Claim {
     let v = known(nonce).value;
     let text = format!(
         "channel_exit({})",
-        v.display(Some(&ogs::logic::local::update_type()))
+        v.display(Some(&ogs::systems::channel::update_type()))
     );
     p.compile_claim(&text)
         .unwrap_or_else(|e| panic!("{}", e.render(false)))
@@ -142,11 +143,11 @@ fn unchallenged_exit_times_out_true() {
 /// (claim < 95,000 and timeout decision < 26,000 transaction gas).
 #[test]
 fn gas_report_is_fresh_and_within_targets() {
-    let lines = ogs::chain::gas::channel_report().expect("report runs");
+    let lines = ogs::dispute::gas::channel_report().expect("report runs");
     let committed = std::fs::read_to_string("contracts/gas-report.md").expect("committed report");
     assert_eq!(
         committed,
-        ogs::chain::gas::markdown(&lines),
+        ogs::dispute::gas::markdown(&lines),
         "contracts/gas-report.md is stale: run `cargo run --release -- gas-report --out contracts/gas-report.md`"
     );
     let gas = |f: &str| {

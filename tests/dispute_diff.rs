@@ -14,7 +14,7 @@ use ogs::lang::{check_source, Program};
 use ogs::logic::claim::Claim;
 use ogs::logic::crypto::{self, address_of, merkle_root, signing_key};
 use ogs::logic::eval::{Evaluator, Verdict};
-use ogs::logic::{LocalInfo, Registry};
+use ogs::logic::LocalInfo;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -235,7 +235,7 @@ fn adversary_moves(a: &mut Arena, adversary: &Party, honest: &LocalInfo) -> bool
 }
 
 fn program() -> Program {
-    check_source("diff.ogs", "", &Registry::standard()).expect("empty program")
+    check_source("diff.ogs", "", &ogs::systems::standard()).expect("empty program")
 }
 
 /// One random case: returns `None` when the evaluator answers Unknown.

@@ -22,10 +22,9 @@ use ogs::lang::{check_source, Program};
 use ogs::logic::claim::{Claim, Name, Term};
 use ogs::logic::crypto::{address_of, merkle_proof, merkle_root, sign, signing_key};
 use ogs::logic::encode::{encode_group, SolClaim, SolTerm};
-use ogs::logic::local::{channel_update, sign_update, update_type};
-use ogs::logic::registry::encode_merkle_witness;
 use ogs::logic::value::{encode_list, Value};
-use ogs::logic::Registry;
+use ogs::systems::channel::{channel_update, sign_update, update_type};
+use ogs::systems::common::encode_merkle_witness;
 use std::collections::HashMap;
 
 const BOND: u64 = 1_000_000_000_000_000; // 0.001 ether
@@ -246,7 +245,7 @@ impl Game {
         for a in [alice, bob, carol] {
             d.chain.set_balance(a, U256::from(10u128.pow(20)));
         }
-        let p = check_source("holes.ogs", SOURCE, &Registry::standard())
+        let p = check_source("holes.ogs", SOURCE, &ogs::systems::standard())
             .unwrap_or_else(|e| panic!("{}", e.render(false)));
         Game {
             d,

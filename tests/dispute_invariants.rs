@@ -15,7 +15,6 @@ use ogs::chain::{Dispute, How, Status};
 use ogs::lang::{check_source, Program};
 use ogs::logic::claim::Claim;
 use ogs::logic::crypto::{self, address_of, signing_key};
-use ogs::logic::Registry;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 
@@ -23,7 +22,7 @@ const BOND: u64 = 1_000;
 const WINDOW: u64 = 50;
 
 fn program() -> Program {
-    check_source("inv.ogs", "", &Registry::standard()).expect("empty program")
+    check_source("inv.ogs", "", &ogs::systems::standard()).expect("empty program")
 }
 
 /// A small universe of claims: atoms, their negations, conjunctions and quantified claims.

@@ -2,8 +2,7 @@
 //! exceptions (spec `cannon-fault-proof-vm.md` § Exceptions, § Delay Slots).
 //! Code is flat big-endian words at address 0, as in Cannon's instruction tests.
 
-#[path = "fpvm_asm.rs"]
-mod asm;
+use crate::asm;
 
 use asm::*;
 use ogs::fpvm::insn::{decode, Op, ALL_OPS};

@@ -24,8 +24,7 @@
 //! Spec: `shared/spec/fpvm.md` and `specs/fault-proof/cannon-fault-proof-vm.md`
 //! (ethereum-optimism/specs, commit 1c3133d).
 
-#[path = "fpvm_asm.rs"]
-mod asm;
+use crate::asm;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -1,8 +1,7 @@
 //! Syscalls and I/O (spec `cannon-fault-proof-vm.md` § Syscalls, § I/O, § Pre-image
 //! Communication, § Pre-image I/O Alignment; `index.md` § Pre-image Oracle).
 
-#[path = "fpvm_asm.rs"]
-mod asm;
+use crate::asm;
 
 use asm::*;
 use ogs::fpvm::{keccak_key, local_key, MemoryOracle, VmError};

@@ -5,8 +5,7 @@
 //! § I/O). Also: snapshot + resume equals a straight run, and the Tracer's random access
 //! equals stepping in order.
 
-#[path = "fpvm_asm.rs"]
-mod asm;
+use crate::asm;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

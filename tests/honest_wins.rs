@@ -11,7 +11,7 @@ use ogs::dispute::scenario::all_challenges;
 use ogs::dispute::{Arena, Party};
 use ogs::lang::{check_files, Program};
 use ogs::logic::eval::{Evaluator, Verdict};
-use ogs::logic::{Claim, LocalInfo, Registry};
+use ogs::logic::{Claim, LocalInfo};
 use proptest::prelude::*;
 use std::path::PathBuf;
 
@@ -21,6 +21,7 @@ const BOND: u64 = 1_000_000;
 fn info(file: &str) -> LocalInfo {
     LocalInfo::from_json(
         &std::fs::read_to_string(format!("examples/channel/{file}")).expect("example"),
+        &ogs::systems::standard(),
     )
     .expect("valid")
 }
@@ -28,7 +29,7 @@ fn info(file: &str) -> LocalInfo {
 fn program() -> Program {
     check_files(
         &[PathBuf::from("examples/channel/exit.ogs")],
-        &Registry::standard(),
+        &ogs::systems::standard(),
     )
     .unwrap_or_else(|e| panic!("{}", e.render(false)))
 }

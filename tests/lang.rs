@@ -6,7 +6,6 @@ use ogs::lang::ast::*;
 use ogs::lang::parser::{parse_file, parse_formula, RESERVED};
 use ogs::lang::printer::print_file;
 use ogs::lang::{check_files, check_source};
-use ogs::logic::Registry;
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -39,7 +38,7 @@ fn corpus_ok() {
     let files = corpus("ok");
     assert!(files.len() >= 20, "the ok corpus has {} files", files.len());
     for f in files {
-        let p = check_files(std::slice::from_ref(&f), &Registry::standard())
+        let p = check_files(std::slice::from_ref(&f), &ogs::systems::standard())
             .unwrap_or_else(|e| panic!("{} should check:\n{}", f.display(), e.render(false)));
         let mut out = String::new();
         for (name, d) in &p.defs {
@@ -68,7 +67,7 @@ fn corpus_fail() {
         files.len()
     );
     for f in files {
-        let e = match check_files(std::slice::from_ref(&f), &Registry::standard()) {
+        let e = match check_files(std::slice::from_ref(&f), &ogs::systems::standard()) {
             Ok(_) => panic!("{} should fail to check", f.display()),
             Err(e) => e,
         };
@@ -99,7 +98,7 @@ fn and_or_never_mix_silently() {
 fn all_errors_are_reported_at_once() {
     let src =
         "def a() := eq(1,\ndef b(x: nope) := lt(x, 1)\ndef c() := foo(1)\ndef d() := eq(1, 2\n";
-    let e = check_source("multi.ogs", src, &Registry::standard())
+    let e = check_source("multi.ogs", src, &ogs::systems::standard())
         .err()
         .expect("must fail");
     assert!(e.diagnostics.len() >= 3, "{}", e.render(false));
@@ -121,7 +120,7 @@ fn deep_nesting_is_an_error_not_a_crash() {
 
 #[test]
 fn library_channel_checks() {
-    let p = check_source("x.ogs", "use \"channel.ogs\";", &Registry::standard())
+    let p = check_source("x.ogs", "use \"channel.ogs\";", &ogs::systems::standard())
         .expect("library checks");
     assert!(p.defs.contains_key("channel_exit"));
     assert_eq!(
@@ -132,7 +131,7 @@ fn library_channel_checks() {
 
 #[test]
 fn desugaring_follows_the_spec() {
-    let reg = Registry::standard();
+    let reg = ogs::systems::standard();
     let p = check_source(
         "d.ogs",
         "def or_(a: uint256, b: uint256) := eq(a, b) or lt(a, b)\n\
@@ -164,7 +163,7 @@ fn desugaring_follows_the_spec() {
 
 #[test]
 fn recursive_definitions_are_grouped_and_content_addressed() {
-    let reg = Registry::standard();
+    let reg = ogs::systems::standard();
     let src = "def even(n: uint256) := eq(n, 0) or (lt(0, n) and forall m in range(0, n): not eq(m, 0) or odd(m))\n\
                def odd(n: uint256) := lt(0, n) and even(n)";
     let p = check_source("r.ogs", src, &reg).expect("checks");
@@ -337,7 +336,7 @@ proptest! {
     fn never_panics_on_arbitrary_text(s in "\\PC{0,200}") {
         let _ = parse_file(&s, 0);
         let _ = parse_formula(&s, 0);
-        let _ = check_source("fuzz.ogs", &s, &Registry::standard());
+        let _ = check_source("fuzz.ogs", &s, &ogs::systems::standard());
     }
 
     /// Nor on token soup, which reaches deeper into the grammar than random text.
@@ -345,7 +344,7 @@ proptest! {
     fn never_panics_on_token_soup(toks in prop::collection::vec(prop::sample::select(TOKENS), 0..80)) {
         let s: String = toks.concat();
         let (_, _) = parse_file(&s, 0);
-        let _ = check_source("soup.ogs", &s, &Registry::standard());
+        let _ = check_source("soup.ogs", &s, &ogs::systems::standard());
     }
 
     /// Nor on corrupted versions of the corpus.
@@ -358,8 +357,8 @@ proptest! {
         let mut at = cut.min(text.len());
         while !text.is_char_boundary(at) { at -= 1; }
         let mutated = format!("{}{}{}", &text[..at], ins, &text[at..]);
-        let _ = check_source("mutated.ogs", &mutated, &Registry::standard());
+        let _ = check_source("mutated.ogs", &mutated, &ogs::systems::standard());
         let truncated = &text[..at];
-        let _ = check_source("truncated.ogs", truncated, &Registry::standard());
+        let _ = check_source("truncated.ogs", truncated, &ogs::systems::standard());
     }
 }

@@ -6,11 +6,11 @@ use ogs::lang::{check_source, Program};
 use ogs::logic::claim::{Claim, Name, Term};
 use ogs::logic::crypto::{self, address_of, merkle_proof, merkle_root, merkle_verify};
 use ogs::logic::eval::{check_challenge, ChallengeKind, Evaluator, Verdict};
-use ogs::logic::local::{
-    channel_update, sign_update, ChannelInfo, KnownUpdate, LocalInfo, LocalInfoError,
-};
-use ogs::logic::registry::{encode_merkle_witness, Registry};
+use ogs::logic::local::{LocalInfo, LocalInfoError};
 use ogs::logic::value::{encode_list, Type, Value};
+use ogs::systems::channel::ChannelKnowledge;
+use ogs::systems::channel::{channel_update, sign_update, ChannelInfo, KnownUpdate};
+use ogs::systems::common::encode_merkle_witness;
 use proptest::prelude::*;
 
 // ------------------------------------------------------------------ helpers
@@ -27,7 +27,7 @@ fn addr(n: u8) -> Address {
 }
 
 fn program(src: &str) -> Program {
-    check_source("test.ogs", src, &Registry::standard())
+    check_source("test.ogs", src, &ogs::systems::standard())
         .unwrap_or_else(|e| panic!("{}", e.render(false)))
 }
 
@@ -461,7 +461,7 @@ fn incomplete_channel_knowledge_is_unknown() {
 
 #[test]
 fn forged_channel_signature_is_not_a_witness() {
-    let r = Registry::standard();
+    let r = ogs::systems::standard();
     let all = r.verifier("all_signed").expect("registered");
     let u = update(7, 7);
     let good = vec![
@@ -489,12 +489,17 @@ fn forged_channel_signature_is_not_a_witness() {
 
 #[test]
 fn local_info_json_errors_name_the_place() {
-    let e = LocalInfo::from_json("{ \"preimages\": [\"0x12\", ] }").expect_err("trailing comma");
+    let e = LocalInfo::from_json("{ \"preimages\": [\"0x12\", ] }", &ogs::systems::standard())
+        .expect_err("trailing comma");
     assert!(matches!(e, LocalInfoError::Json { line: 1, .. }), "{e}");
-    let e = LocalInfo::from_json("{ \"oops\": 1 }").expect_err("unknown field");
+    let e = LocalInfo::from_json("{ \"oops\": 1 }", &ogs::systems::standard())
+        .expect_err("unknown field");
     assert!(e.to_string().contains("oops"), "{e}");
-    let e = LocalInfo::from_json("{ \"channels\": [{ \"id\": \"0x12\", \"participants\": [] }] }")
-        .expect_err("short id");
+    let e = LocalInfo::from_json(
+        "{ \"channels\": [{ \"id\": \"0x12\", \"participants\": [] }] }",
+        &ogs::systems::standard(),
+    )
+    .expect_err("short id");
     assert!(e.to_string().contains("line 1"), "{e}");
     // A signature that recovers to someone else is named by its JSON path.
     let u = update(5, 5);
@@ -510,18 +515,22 @@ fn local_info_json_errors_name_the_place() {
         hex::encode(good),
         hex::encode(forged)
     );
-    let e = LocalInfo::from_json(&json).expect_err("forged");
+    let e = LocalInfo::from_json(&json, &ogs::systems::standard()).expect_err("forged");
     assert!(
         e.to_string()
             .starts_with("channels[0].updates[0].signatures[1]"),
         "{e}"
     );
-    let e = LocalInfo::from_json(&json.replace(&hex::encode(forged), "00")).expect_err("short");
+    let e = LocalInfo::from_json(
+        &json.replace(&hex::encode(forged), "00"),
+        &ogs::systems::standard(),
+    )
+    .expect_err("short");
     assert!(e.to_string().contains("65 bytes"), "{e}");
     // And the good half alone loads.
     let ok = json.replace(&format!("\"0x{}\"", hex::encode(forged)), "null");
-    assert!(LocalInfo::from_json(&ok).is_ok());
-    let e = LocalInfo::from_json(r#"{ "signatures": [{ "message": "0x0000000000000000000000000000000000000000000000000000000000000001", "signer": "0x0000000000000000000000000000000000000001", "signature": "0x00" }] }"#).expect_err("bad");
+    assert!(LocalInfo::from_json(&ok, &ogs::systems::standard()).is_ok());
+    let e = LocalInfo::from_json(r#"{ "signatures": [{ "message": "0x0000000000000000000000000000000000000000000000000000000000000001", "signer": "0x0000000000000000000000000000000000000001", "signature": "0x00" }] }"#, &ogs::systems::standard()).expect_err("bad");
     assert!(e.to_string().starts_with("signatures[0]"), "{e}");
 }
 

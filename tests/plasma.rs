@@ -26,13 +26,18 @@ use ogs::lang::{check_source, Program};
 use ogs::logic::claim::Claim;
 use ogs::logic::crypto::{address_of, merkle_proof, merkle_root, sign, signing_key};
 use ogs::logic::eval::{ChallengeKind, Evaluator, Verdict};
-use ogs::logic::local::{
-    channel_update, encode_plasma_proof, plasma_block_root, plasma_header_leaf, sign_transfer,
-    sign_update, update_type, KnownTransfer, PlasmaChain as PlasmaInfo, Transfer,
-};
-use ogs::logic::registry::{encode_merkle_witness, plasma_transfer_type, Registry};
+use ogs::logic::registry::Registry;
 use ogs::logic::value::{encode_list, Value};
 use ogs::logic::LocalInfo;
+use ogs::systems::channel::ChannelKnowledge;
+use ogs::systems::channel::{channel_update, sign_update, update_type};
+use ogs::systems::common::encode_merkle_witness;
+use ogs::systems::plasma::plasma_transfer_type;
+use ogs::systems::plasma::PlasmaKnowledge;
+use ogs::systems::plasma::{
+    encode_plasma_proof, plasma_block_root, plasma_header_leaf, sign_transfer, KnownTransfer,
+    PlasmaChain as PlasmaInfo, Transfer,
+};
 
 sol!(
     #[sol(all_derives)]
@@ -95,7 +100,7 @@ fn program() -> Program {
         "use \"channel.ogs\";\n{}",
         include_str!("../predicates/plasma.ogs")
     );
-    check_source("plasma.ogs", &text, &Registry::standard())
+    check_source("plasma.ogs", &text, &ogs::systems::standard())
         .unwrap_or_else(|e| panic!("{}", e.render(false)))
 }
 
@@ -775,7 +780,7 @@ fn channel_payout_pays_per_the_true_exit_once() {
         u6.encode(),
         "the contract encodes updates as Rust does"
     );
-    let known = |u: &Value, nonce: u64| ogs::logic::local::KnownUpdate {
+    let known = |u: &Value, nonce: u64| ogs::systems::channel::KnownUpdate {
         nonce: U256::from(nonce),
         value: u.clone(),
         signatures: [ALICE, BOB]
@@ -788,7 +793,7 @@ fn channel_payout_pays_per_the_true_exit_once() {
     info.add_own(addr(BOB));
     info.set_channel(
         id,
-        ogs::logic::local::ChannelInfo {
+        ogs::systems::channel::ChannelInfo {
             participants: ps.clone(),
             complete: true,
             updates: vec![known(&u5, 5), known(&u6, 6)],
@@ -1504,7 +1509,7 @@ fn local_info_json_lists_plasma_chains() {
         c = addr(CAROL),
         z = Address::ZERO,
     );
-    let info = LocalInfo::from_json(&json).expect("parses");
+    let info = LocalInfo::from_json(&json, &ogs::systems::standard()).expect("parses");
     let pc = info.plasma_chain(&chain).expect("listed");
     assert_eq!(pc.blocks().len(), 2);
     assert_eq!(pc.blocks()[0][0].transfer, d);
@@ -1523,10 +1528,14 @@ fn local_info_json_lists_plasma_chains() {
     assert!(info.signature(&later.digest(), &addr(BOB)).is_some());
     // A signature by the wrong key is refused, and the error names it.
     let bad = json.replace(&later_sig, &sig);
-    let e = LocalInfo::from_json(&bad).expect_err("refused").to_string();
+    let e = LocalInfo::from_json(&bad, &ogs::systems::standard())
+        .expect_err("refused")
+        .to_string();
     assert!(e.contains("plasma_chains[0].signed[0].signature"), "{e}");
     let bad = json.replace(&format!("\"0x{sig}\""), "\"0x1234\"");
-    let e = LocalInfo::from_json(&bad).expect_err("refused").to_string();
+    let e = LocalInfo::from_json(&bad, &ogs::systems::standard())
+        .expect_err("refused")
+        .to_string();
     assert!(
         e.contains("plasma_chains[0].blocks[1].transfers[0].signature"),
         "{e}"
@@ -1535,9 +1544,9 @@ fn local_info_json_lists_plasma_chains() {
         "\"plasma_chains\": [{",
         &format!("\"plasma_chains\": [{{ \"chain\": \"{chain:#x}\" }}, {{"),
     );
-    assert!(LocalInfo::from_json(&twice).is_err());
+    assert!(LocalInfo::from_json(&twice, &ogs::systems::standard()).is_err());
     let unknown = json.replace("\"complete\": true", "\"complete\": true, \"extra\": 1");
-    assert!(LocalInfo::from_json(&unknown).is_err());
+    assert!(LocalInfo::from_json(&unknown, &ogs::systems::standard()).is_err());
 }
 
 // ================================================================== evaluator == chain

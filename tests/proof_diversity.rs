@@ -25,19 +25,20 @@ use ogs::lang::Program;
 use ogs::logic::claim::{Claim, Name};
 use ogs::logic::crypto::{address_of, sign, signing_key};
 use ogs::logic::eval::{Evaluator, Verdict};
-use ogs::logic::local::VmTrace;
-use ogs::logic::registry::{encode_threshold_witness, Search};
+use ogs::logic::registry::Search;
 use ogs::logic::value::{encode_list, Value};
-use ogs::logic::vmtrace::LocalInputs;
-use ogs::logic::{LocalInfo, Registry};
+use ogs::logic::LocalInfo;
+use ogs::systems::common::encode_threshold_witness;
+use ogs::systems::rollup::LocalInputs;
+use ogs::systems::rollup::TraceKnowledge;
+use ogs::systems::rollup::VmTrace;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-#[path = "common/onchain.rs"]
-mod onchain;
+use crate::onchain;
 use onchain::{implementation, sol_verify};
 
 const BOND: u64 = 1_000;
@@ -115,7 +116,7 @@ fn agreement_case(
     at: Address,
     seed: u64,
 ) -> Result<Vec<(&'static str, bool)>, TestCaseError> {
-    let reg = Registry::standard();
+    let reg = ogs::systems::standard();
     let v = reg.verifier("threshold_signed").expect("registered");
     let mut rng = Rng(seed);
     let message = keccak256(seed.to_be_bytes());
@@ -393,7 +394,7 @@ fn threshold_signed_agrees_with_the_contract() {
 
 #[test]
 fn threshold_signed_edge_cases_and_gas() {
-    let reg = Registry::standard();
+    let reg = ogs::systems::standard();
     let v = reg.verifier("threshold_signed").expect("registered");
     let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
     let at = implementation(&mut d, "threshold_signed", true);
@@ -491,7 +492,7 @@ fn info_with(p: &Program, trace: &Arc<VmTrace>, signed: &[u8], own: &[u8]) -> Lo
     let mut info = LocalInfo::new();
     info.add_vm_trace(trace.clone());
     info.add_call_oracle(Arc::new(
-        ogs::rollup::trace_facts(p).expect("rollup.ogs defines trace"),
+        ogs::systems::rollup::trace_facts(p).expect("rollup.ogs defines trace"),
     ));
     let m = inputs().claimed;
     for k in signed {
@@ -870,7 +871,7 @@ fn k_signatures_do_not_save_a_wrong_run() {
             .collect::<Vec<_>>(),
     )
     .unwrap();
-    let reg = Registry::standard();
+    let reg = ogs::systems::standard();
     let v = reg.verifier("threshold_signed").unwrap();
     assert!(v.verify(&args(m, &COMMITTEE, K), &w));
 }

@@ -17,15 +17,15 @@ use ogs::fpvm::MemoryOracle;
 use ogs::lang::Program;
 use ogs::logic::claim::{Claim, Name};
 use ogs::logic::eval::{ChallengeKind, Evaluator, Verdict};
-use ogs::logic::local::{VmTrace, MIPS_WITNESS_SIZE};
-use ogs::logic::registry::mips_step_hashes;
 use ogs::logic::value::encode_list;
-use ogs::logic::{LocalInfo, Registry};
+use ogs::logic::LocalInfo;
+use ogs::systems::rollup::mips_step_hashes;
+use ogs::systems::rollup::TraceKnowledge;
+use ogs::systems::rollup::{VmTrace, MIPS_WITNESS_SIZE};
 use std::collections::HashSet;
 use std::sync::Arc;
 
-#[path = "common/onchain.rs"]
-mod onchain;
+use crate::onchain;
 use onchain::{implementation, sol_quantify, sol_verify};
 
 const BOND: u64 = 1_000;
@@ -42,7 +42,7 @@ fn info_with(trace: &Arc<VmTrace>) -> LocalInfo {
     let mut info = LocalInfo::new();
     info.add_vm_trace(trace.clone());
     info.add_call_oracle(Arc::new(
-        ogs::rollup::trace_facts(&ogs::dispute::rollup::program())
+        ogs::systems::rollup::trace_facts(&ogs::dispute::rollup::program())
             .expect("rollup.ogs defines trace"),
     ));
     info
@@ -71,7 +71,7 @@ fn word(n: u64) -> Vec<u8> {
 fn mips_step_agrees_with_the_contract_on_every_step_of_a_guest() {
     let trace = record("hello.elf", u64::MAX);
     assert!(trace.exited());
-    let reg = Registry::standard();
+    let reg = ogs::systems::standard();
     let v = reg.verifier("mips_step").expect("registered");
     let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
     let at = implementation(&mut d, "mips_step", true);
@@ -119,7 +119,7 @@ fn mips_step_agrees_with_the_contract_on_every_step_of_a_guest() {
 
 #[test]
 fn split_sizes_are_checked_on_both_sides() {
-    let reg = Registry::standard();
+    let reg = ogs::systems::standard();
     let q = reg.quantifier("split").expect("registered");
     let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
     let at = implementation(&mut d, "split", false);

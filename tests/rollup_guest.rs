@@ -4,7 +4,7 @@
 //! claimed output root is the reference's, and prints the reference's root and counts.
 
 use ogs::fpvm::Vm;
-use ogs::rollup::{Batch, Gen, RollupInputs, State};
+use ogs::systems::rollup::{Batch, Gen, RollupInputs, State};
 use proptest::prelude::*;
 
 fn elf() -> Vec<u8> {

@@ -476,7 +476,7 @@ impl Dispute {
         &mut self,
         from: Address,
         read: &crate::fpvm::PreimageWitness,
-        inputs: Option<&crate::logic::vmtrace::LocalInputs>,
+        inputs: Option<&crate::systems::rollup::LocalInputs>,
     ) -> Result<Option<u64>, DisputeError> {
         use crate::fpvm::KeyType;
         let ctx = inputs.map(|i| i.context()).unwrap_or_default();

@@ -9,6 +9,5 @@ pub use evm::{Chain, ChainError, Receipt};
 
 pub mod dispute;
 pub mod fpvm;
-pub mod gas;
 
 pub use dispute::{Dispute, DisputeError, DisputeEvent, How, Status};

@@ -2,7 +2,7 @@
 
 use crate::lang::{check_files, CheckFailed, Program};
 use crate::logic::eval::{Challenge, ChallengeKind, Evidence, Verdict};
-use crate::logic::{Claim, Evaluator, LocalInfo, Registry};
+use crate::logic::{Claim, Evaluator, LocalInfo};
 use anyhow::{anyhow, Context, Result};
 use clap::{Parser, Subcommand};
 use serde_json::{json, Value as Json};
@@ -229,7 +229,7 @@ fn rendered(e: CheckFailed) -> anyhow::Error {
 }
 
 fn load(files: &[PathBuf]) -> Result<Program> {
-    check_files(files, &Registry::standard()).map_err(rendered)
+    check_files(files, &crate::systems::standard()).map_err(rendered)
 }
 
 fn hex0x(b: &[u8]) -> String {
@@ -310,7 +310,7 @@ pub fn run(cli: Cli) -> Result<i32> {
                 .map_err(|e| anyhow!("not hex: {e}"))?;
             let c = Claim::decode(&bytes).map_err(|e| anyhow!("{e}"))?;
             let p = if with.is_empty() {
-                Program::empty(&Registry::standard())
+                Program::empty(&crate::systems::standard())
             } else {
                 load(&with)?
             };
@@ -418,8 +418,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Cmd::GasReport { out } => {
-            let lines = crate::chain::gas::channel_report().map_err(|e| anyhow!("{e}"))?;
-            let md = crate::chain::gas::markdown(&lines);
+            let lines = crate::dispute::gas::channel_report().map_err(|e| anyhow!("{e}"))?;
+            let md = crate::dispute::gas::markdown(&lines);
             print!("{md}");
             if let Some(out) = out {
                 std::fs::write(&out, &md)
@@ -429,7 +429,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Cmd::Registry => {
-            let r = Registry::standard();
+            let r = crate::systems::standard();
             println!("verifiers (WITNESS_EXISTS; on-chain id = keccak256(name)):");
             for v in r.verifiers() {
                 println!("  {}({})", v.name(), sig(&v.params()));
@@ -456,7 +456,8 @@ fn load_info(path: Option<&std::path::Path>) -> Result<LocalInfo> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            LocalInfo::from_json(&text).map_err(|e| anyhow!("{}: {e}", path.display()))
+            LocalInfo::from_json(&text, &crate::systems::standard())
+                .map_err(|e| anyhow!("{}: {e}", path.display()))
         }
         None => Ok(LocalInfo::new()),
     }

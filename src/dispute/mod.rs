@@ -8,10 +8,12 @@ use crate::chain::Receipt;
 use crate::lang::Program;
 use crate::logic::eval::{ChallengeKind, Evaluator, Verdict};
 use crate::logic::{Claim, LocalInfo};
+use crate::systems::rollup::TraceKnowledge;
 use alloy_primitives::{Address, B256, U256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
+pub mod gas;
 pub mod rollup;
 pub mod scenario;
 

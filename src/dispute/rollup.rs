@@ -18,9 +18,10 @@ use crate::chain::dispute::{bytecode, checked, revert_reason, DisputeError};
 use crate::chain::{Receipt, Status};
 use crate::fpvm::{MemoryOracle, Vm};
 use crate::lang::{check_source, Program};
-use crate::logic::vmtrace::VmTrace;
-use crate::logic::{Claim, LocalInfo, Registry};
-use crate::rollup::{trace_facts, Batch, Gen, RollupInputs, State};
+use crate::logic::{Claim, LocalInfo};
+use crate::systems::rollup::{
+    trace_facts, Batch, Gen, RollupInputs, State, TraceKnowledge, VmTrace,
+};
 use alloy_primitives::{Address, Bytes, B256, U256};
 use alloy_sol_types::{SolCall, SolConstructor, SolEvent, SolInterface};
 use std::sync::Arc;
@@ -167,7 +168,7 @@ fn receipt(r: Receipt) -> Result<Receipt, DisputeError> {
 
 /// The compiled rollup predicates.
 pub fn program() -> Program {
-    match check_source("rollup.ogs", PREDICATES, &Registry::standard()) {
+    match check_source("rollup.ogs", PREDICATES, &crate::systems::standard()) {
         Ok(p) => p,
         Err(e) => panic!("predicates/rollup.ogs: {}", e.render(false)),
     }

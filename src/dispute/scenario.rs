@@ -133,13 +133,15 @@ use crate::lang::{check_files, Program};
 use crate::logic::claim::unfold;
 use crate::logic::crypto::{address_of, signing_key};
 use crate::logic::eval::{ChallengeKind, Evaluator, Verdict};
-use crate::logic::local::{
-    channel_update, plasma_block_root, sign_transfer, sign_update, update_type, ChannelInfo,
-    KnownTransfer, KnownUpdate, PlasmaChain as PlasmaInfo, Transfer,
-};
-use crate::logic::registry::plasma_transfer_type;
 use crate::logic::value::{Type, Value};
-use crate::logic::{Claim, LocalInfo, Registry};
+use crate::logic::{Claim, LocalInfo};
+use crate::systems::channel::{
+    channel_update, sign_update, update_type, ChannelInfo, ChannelKnowledge, KnownUpdate,
+};
+use crate::systems::plasma::{
+    plasma_block_root, plasma_transfer_type, sign_transfer, KnownTransfer,
+    PlasmaChain as PlasmaInfo, PlasmaKnowledge, Transfer,
+};
 use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::{SolCall, SolConstructor, SolEvent, SolInterface, SolValue};
 use k256::ecdsa::SigningKey;
@@ -1448,7 +1450,7 @@ pub fn run_file(path: &Path) -> Result<Outcome, ScenarioError> {
 
 /// Runs a scenario; paths in it are relative to `dir`.
 pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
-    let program = check_files(&[dir.join(&spec.source)], &Registry::standard())
+    let program = check_files(&[dir.join(&spec.source)], &crate::systems::standard())
         .map_err(|e| ScenarioError::Claims(e.render(false)))?;
     let bond = wei(&spec.bond, U256::from(10_000_000_000_000_000u64))?;
     let mut arena = Arena::new(&program, bond, spec.window)?;
@@ -1517,7 +1519,7 @@ pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
                 let path = dir.join(f);
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| ScenarioError::Io(path.clone(), e))?;
-                LocalInfo::from_json(&text)
+                LocalInfo::from_json(&text, &program.registry)
                     .map_err(|e| ScenarioError::Info(path.clone(), e.to_string()))?
             }
             None => LocalInfo::new(),

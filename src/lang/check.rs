@@ -20,7 +20,7 @@ use super::diag::{Diagnostic, FileId, SourceMap};
 use super::parser::{parse_file, parse_formula};
 use crate::logic::claim::{Claim, Definitions, Name, Term};
 use crate::logic::encode::encode_group;
-use crate::logic::registry::{builtin_structs, ParamType, Registry};
+use crate::logic::registry::{ParamType, Registry};
 use crate::logic::value::{StructType, Type, Value};
 use alloy_primitives::{Address, B256, U256};
 use petgraph::graph::DiGraph;
@@ -378,7 +378,7 @@ impl Checker {
     // ------------------------------------------------------------ collection
 
     fn collect(&mut self, files: &[(FileId, ast::File)]) {
-        for t in builtin_structs() {
+        for t in self.registry.structs().to_vec() {
             if let Type::Struct(s) = &t {
                 self.structs.insert(s.name.clone(), t.clone());
             }
@@ -1651,8 +1651,9 @@ impl Program {
     pub fn empty(registry: &Registry) -> Program {
         Program {
             sources: SourceMap::default(),
-            structs: builtin_structs()
-                .into_iter()
+            structs: registry
+                .structs()
+                .iter()
                 .filter_map(|t| match &t {
                     Type::Struct(s) => Some((s.name.clone(), t.clone())),
                     _ => None,

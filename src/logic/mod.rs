@@ -1,6 +1,9 @@
-//! Claims, contradictions, the evaluator and the verifier/quantifier registry.
+//! The universal core: claims, values and their encoding, the evaluator, local information
+//! and the verifier/quantifier registry.
 //!
-//! Pure: no I/O beyond parsing local information, no chain, no VM.
+//! Pure and system-agnostic: no I/O beyond parsing local information, no chain, no VM, and
+//! no verifier, quantifier or struct named here — systems (`crate::systems`) plug them in
+//! through the [`Registry`].
 
 pub mod claim;
 pub mod crypto;
@@ -9,7 +12,6 @@ pub mod eval;
 pub mod local;
 pub mod registry;
 pub mod value;
-pub mod vmtrace;
 
 pub use claim::{Claim, Name, Term};
 pub use eval::{Evaluator, Verdict};

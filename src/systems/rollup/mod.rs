@@ -1,4 +1,5 @@
-//! The rollup whose outputs are claimed: its state format, its state-transition rule (the
+//! The rollup system (`predicates/rollup.ogs`): its verifiers and quantifier, the MIPS runs a
+//! party recorded ([`trace`]), and the rollup whose outputs are claimed: its state format, its state-transition rule (the
 //! reference the MIPS guest `tests/guests/src/rollup.c` is tested against), and the host side
 //! that builds the guest's inputs.
 //!
@@ -28,10 +29,32 @@
 
 use crate::fpvm::{keccak256, MemoryOracle};
 use crate::lang::Program;
-use crate::logic::vmtrace::{LocalInputs, TraceFacts};
-use crate::logic::Claim;
+use crate::logic::{Claim, Registry};
 use alloy_primitives::B256;
 use std::fmt;
+use std::sync::Arc;
+
+pub(crate) mod quantifiers;
+pub mod trace;
+pub(crate) mod verifiers;
+
+pub use trace::{LocalInputs, TraceFacts, TraceKnowledge, VmTrace, MIPS_WITNESS_SIZE};
+pub use verifiers::mips_step::mips_step_hashes;
+
+/// The rollup system: `mips_step`, `split`, `vm_valid`, `rollup_context`.
+pub struct Rollup;
+
+impl super::System for Rollup {
+    fn name(&self) -> &'static str {
+        "rollup"
+    }
+    fn install(&self, r: &mut Registry) {
+        r.add_verifier(Arc::new(verifiers::mips_step::MipsStep));
+        r.add_quantifier(Arc::new(quantifiers::split::Split));
+        r.add_verifier(Arc::new(verifiers::vm_valid::VmValid));
+        r.add_verifier(Arc::new(verifiers::rollup_context::RollupContext));
+    }
+}
 
 /// The [`TraceFacts`] for a program's `trace` definition (`predicates/rollup.ogs`), if it has
 /// one with that definition's parameters: what lets a party decide trace claims from its

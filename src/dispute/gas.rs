@@ -1,13 +1,15 @@
 //! The gas report: every entry point of a state-channel exit dispute, run on
 //! the in-process EVM (`ogs gas-report`, committed as `contracts/gas-report.md`).
 
-use super::dispute::{Dispute, DisputeError};
+use crate::chain::dispute::{Dispute, DisputeError};
 use crate::lang::{check_source, Program};
 use crate::logic::crypto::{address_of, signing_key};
 use crate::logic::eval::{Evaluator, Verdict};
-use crate::logic::local::{channel_update, sign_update, update_type, ChannelInfo, KnownUpdate};
 use crate::logic::value::encode_list;
-use crate::logic::{Claim, LocalInfo, Registry};
+use crate::logic::{Claim, LocalInfo};
+use crate::systems::channel::{
+    channel_update, sign_update, update_type, ChannelInfo, ChannelKnowledge, KnownUpdate,
+};
 use alloy_primitives::{keccak256, Address, U256};
 use thiserror::Error;
 
@@ -52,7 +54,7 @@ fn compile(p: &Program, text: &str) -> Result<Claim, GasReportError> {
 
 /// Runs the state-channel scenario and measures each entry point.
 pub fn channel_report() -> Result<Vec<GasLine>, GasReportError> {
-    let registry = Registry::standard();
+    let registry = crate::systems::standard();
     let p = check_source("gas.ogs", "use \"channel.ogs\";", &registry)
         .map_err(|e| GasReportError::Scenario(e.render(false)))?;
     let (ka, kb) = (key("alice")?, key("bob")?);
@@ -101,7 +103,7 @@ pub fn channel_report() -> Result<Vec<GasLine>, GasReportError> {
         "claim a channel exit (2 participants)",
         "claim",
         &r,
-        super::dispute::calldata::claim(&stale).len(),
+        crate::chain::dispute::calldata::claim(&stale).len(),
     );
     let mut info = LocalInfo::new();
     info.set_channel(
@@ -135,7 +137,7 @@ pub fn channel_report() -> Result<Vec<GasLine>, GasReportError> {
         "challenge with a later fully signed update",
         "challenge",
         &r,
-        super::dispute::calldata::challenge(&stale, &h, &challenge.counter, &witness).len(),
+        crate::chain::dispute::calldata::challenge(&stale, &h, &challenge.counter, &witness).len(),
     );
 
     // 2. Alice exits with the latest update; nobody challenges; timeout.
@@ -162,7 +164,7 @@ pub fn channel_report() -> Result<Vec<GasLine>, GasReportError> {
         "decide a signed update by its witness",
         "decideByWitness",
         &r,
-        super::dispute::calldata::decide_witness(&agreed, &sigs).len(),
+        crate::chain::dispute::calldata::decide_witness(&agreed, &sigs).len(),
     );
 
     // 4. Bonds: payout and withdrawal.

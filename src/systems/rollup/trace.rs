@@ -11,9 +11,9 @@
 //! some step and made-up state hashes after it. That is how the simulator models a party that
 //! claims (or defends) a wrong output: it plays by the same evaluator, from wrong knowledge.
 
-use super::local::{CallOracle, LocalInfo};
 use crate::fpvm::{keccak256, MemoryOracle, PreimageWitness, StepWitness, Tracer, Vm, VmError};
 use crate::fpvm::{PROOF_SIZE, STATE_SIZE};
+use crate::logic::local::{CallOracle, LocalInfo};
 use alloy_primitives::{B256, U256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -327,5 +327,41 @@ impl CallOracle for TraceFacts {
         };
         let n = u64::try_from(n).unwrap_or(u64::MAX);
         trace.hash_at(i.saturating_add(n)) == Some(b)
+    }
+}
+
+/// The rollup system's slice of local information: the MIPS runs this party recorded itself
+/// (programmatic only; shared, so cloning local information does not copy them).
+#[derive(Clone, Debug, Default)]
+pub struct RecordedRuns {
+    traces: Vec<Arc<VmTrace>>,
+}
+
+/// The recorded VM runs in [`LocalInfo`].
+pub trait TraceKnowledge {
+    /// Records a MIPS execution this party ran itself.
+    fn add_vm_trace(&mut self, trace: Arc<VmTrace>);
+    /// The recorded executions.
+    fn vm_traces(&self) -> &[Arc<VmTrace>];
+    /// The first recorded execution with local context `context` known to pass through the
+    /// state with hash `hash`, with the number of steps after which it does (see
+    /// [`VmTrace::step_of`]).
+    fn vm_trace_of(&self, context: &B256, hash: &B256) -> Option<(&VmTrace, u64)>;
+}
+
+impl TraceKnowledge for LocalInfo {
+    fn add_vm_trace(&mut self, trace: Arc<VmTrace>) {
+        self.facts_mut::<RecordedRuns>().traces.push(trace);
+    }
+    fn vm_traces(&self) -> &[Arc<VmTrace>] {
+        self.facts::<RecordedRuns>()
+            .map(|r| r.traces.as_slice())
+            .unwrap_or_default()
+    }
+    fn vm_trace_of(&self, context: &B256, hash: &B256) -> Option<(&VmTrace, u64)> {
+        TraceKnowledge::vm_traces(self)
+            .iter()
+            .filter(|t| t.context() == *context)
+            .find_map(|t| t.step_of(hash).map(|i| (t.as_ref(), i)))
     }
 }

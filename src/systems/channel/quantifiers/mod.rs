@@ -1,0 +1,3 @@
+//! The channel system's quantifiers.
+
+pub(crate) mod higher_nonce;

@@ -1,0 +1,3 @@
+//! The channel system's verifiers.
+
+pub(crate) mod all_signed;

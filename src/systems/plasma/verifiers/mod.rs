@@ -1,0 +1,3 @@
+//! The plasma system's verifiers.
+
+pub(crate) mod plasma_included;

@@ -1,0 +1,3 @@
+//! The rollup system's quantifiers.
+
+pub(crate) mod split;
