@@ -22,7 +22,7 @@ fn addr(n: u8) -> Address {
 }
 
 fn setup() -> (Dispute, Address, Address) {
-    let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
+    let mut d = ogs::systems::deploy(U256::from(BOND), WINDOW).expect("deploys");
     let (alice, bob) = (Address::repeat_byte(0xa1), Address::repeat_byte(0xb0));
     d.chain.set_balance(alice, U256::from(10u128.pow(20)));
     d.chain.set_balance(bob, U256::from(10u128.pow(20)));

@@ -238,7 +238,7 @@ struct Game {
 
 impl Game {
     fn new() -> Game {
-        let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
+        let mut d = ogs::systems::deploy(U256::from(BOND), WINDOW).expect("deploys");
         let alice = Address::repeat_byte(0xa1);
         let bob = Address::repeat_byte(0xb0);
         let carol = Address::repeat_byte(0xc0);

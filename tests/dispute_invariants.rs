@@ -111,7 +111,7 @@ struct World {
 
 impl World {
     fn new(p: &Program) -> World {
-        let d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
+        let d = ogs::systems::deploy(U256::from(BOND), WINDOW).expect("deploys");
         let (claims, witnesses) = universe(p);
         let mut w = World {
             d,
@@ -283,7 +283,7 @@ proptest! {
 fn decide_gas_is_independent_of_challenge_spam() {
     let p = program();
     let gas_with = |spam: usize| -> u64 {
-        let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
+        let mut d = ogs::systems::deploy(U256::from(BOND), WINDOW).expect("deploys");
         let (claimant, spammer) = (Address::repeat_byte(7), Address::repeat_byte(8));
         d.chain.set_balance(claimant, U256::from(10u64.pow(9)));
         d.chain.set_balance(spammer, U256::from(10u64.pow(9)));

@@ -35,9 +35,6 @@ use std::time::Instant;
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolCall;
 use asm::*;
-use ogs::chain::fpvm::{
-    intrinsic_gas, onchain_key, revert_reason, Fpvm, FpvmError, PreimageOracle,
-};
 use ogs::chain::Chain;
 use ogs::fpvm::insn::{decode, Op};
 use ogs::fpvm::memory::proof_word;
@@ -45,6 +42,9 @@ use ogs::fpvm::state::state_hash_of;
 use ogs::fpvm::vm::Snapshot;
 use ogs::fpvm::{
     keccak_key, local_key, Memory, MemoryOracle, State, StepWitness, Vm, PROOF_SIZE, STATE_SIZE,
+};
+use ogs::systems::rollup::onchain::{
+    intrinsic_gas, onchain_key, revert_reason, Fpvm, FpvmError, PreimageOracle,
 };
 
 /// Steps proven per guest at most.
@@ -173,7 +173,7 @@ enum Answer {
     Revert(String),
 }
 
-fn answer(r: Result<ogs::chain::fpvm::StepOutcome, FpvmError>) -> Answer {
+fn answer(r: Result<ogs::systems::rollup::onchain::StepOutcome, FpvmError>) -> Answer {
     match r {
         Ok(o) => Answer::Post(o.post_state_hash),
         Err(e @ FpvmError::Reverted { .. }) => Answer::Revert(e.to_string()),

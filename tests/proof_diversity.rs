@@ -357,7 +357,7 @@ fn agreement_case(
 
 #[test]
 fn threshold_signed_agrees_with_the_contract() {
-    let d = RefCell::new(Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys"));
+    let d = RefCell::new(ogs::systems::deploy(U256::from(BOND), WINDOW).expect("deploys"));
     let at = implementation(&mut d.borrow_mut(), "threshold_signed", true);
     // Case name → (true, false) answers.
     let tally = RefCell::new(BTreeMap::<&str, (usize, usize)>::new());
@@ -396,7 +396,7 @@ fn threshold_signed_agrees_with_the_contract() {
 fn threshold_signed_edge_cases_and_gas() {
     let reg = ogs::systems::standard();
     let v = reg.verifier("threshold_signed").expect("registered");
-    let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
+    let mut d = ogs::systems::deploy(U256::from(BOND), WINDOW).expect("deploys");
     let at = implementation(&mut d, "threshold_signed", true);
     let m = keccak256(b"output root");
     let both = |d: &mut Dispute, a: &[Vec<u8>], w: &[u8]| {

@@ -10,7 +10,7 @@
 //!   and the evaluator's verdict is the on-chain decision. Gas is printed (`--nocapture`).
 
 use alloy_primitives::{keccak256, Address, B256, U256};
-use ogs::chain::{Dispute, Status};
+use ogs::chain::Status;
 use ogs::dispute::scenario::all_challenges;
 use ogs::dispute::{how_of, Arena, Party};
 use ogs::fpvm::MemoryOracle;
@@ -73,7 +73,7 @@ fn mips_step_agrees_with_the_contract_on_every_step_of_a_guest() {
     assert!(trace.exited());
     let reg = ogs::systems::standard();
     let v = reg.verifier("mips_step").expect("registered");
-    let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
+    let mut d = ogs::systems::deploy(U256::from(BOND), WINDOW).expect("deploys");
     let at = implementation(&mut d, "mips_step", true);
     let mut max_gas = 0;
     // Every step, and the exited state stepping to itself.
@@ -121,7 +121,7 @@ fn mips_step_agrees_with_the_contract_on_every_step_of_a_guest() {
 fn split_sizes_are_checked_on_both_sides() {
     let reg = ogs::systems::standard();
     let q = reg.quantifier("split").expect("registered");
-    let mut d = Dispute::deploy(U256::from(BOND), WINDOW).expect("deploys");
+    let mut d = ogs::systems::deploy(U256::from(BOND), WINDOW).expect("deploys");
     let at = implementation(&mut d, "split", false);
     let m = B256::repeat_byte(7).to_vec();
     let (a, b) = (B256::repeat_byte(1).to_vec(), B256::repeat_byte(2).to_vec());

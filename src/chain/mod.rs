@@ -1,13 +1,13 @@
-//! The chain: the only module that imports revm.
-//!
-//! [`evm`] is an in-process EVM with accounts, a block clock, gas and logs.
-//! The dispute contract's bindings and deployment live next to it.
+//! The chain: a [`Backend`] (the embedded revm [`Chain`] implements it, with the dev-only
+//! powers of [`DevBackend`]), the committed contract artifacts, and the universal dispute
+//! contract's bindings and deployment. The only module that imports revm; it knows no system
+//! (systems hand it a [`dispute::DeployPlan`]) and nothing of the dispute games above it.
 
+pub mod artifacts;
+pub mod backend;
+pub mod dispute;
 pub mod evm;
 
+pub use backend::{Backend, DevBackend};
+pub use dispute::{Deploy, DeployPlan, Dispute, DisputeError, DisputeEvent, How, Status};
 pub use evm::{Chain, ChainError, Receipt};
-
-pub mod dispute;
-pub mod fpvm;
-
-pub use dispute::{Dispute, DisputeError, DisputeEvent, How, Status};

@@ -1,7 +1,7 @@
 //! The gas report: every entry point of a state-channel exit dispute, run on
 //! the in-process EVM (`ogs gas-report`, committed as `contracts/gas-report.md`).
 
-use crate::chain::dispute::{Dispute, DisputeError};
+use crate::chain::dispute::DisputeError;
 use crate::lang::{check_source, Program};
 use crate::logic::crypto::{address_of, signing_key};
 use crate::logic::eval::{Evaluator, Verdict};
@@ -81,7 +81,7 @@ pub fn channel_report() -> Result<Vec<GasLine>, GasReportError> {
         )
     };
 
-    let mut d = Dispute::deploy(U256::from(REPORT_BOND), REPORT_WINDOW)?;
+    let mut d = crate::systems::deploy(U256::from(REPORT_BOND), REPORT_WINDOW)?;
     let (alice, bob) = (Address::repeat_byte(0xa1), Address::repeat_byte(0xb0));
     for a in [alice, bob] {
         d.chain.set_balance(a, U256::from(10u128.pow(21)));

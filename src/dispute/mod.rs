@@ -8,7 +8,6 @@ use crate::chain::Receipt;
 use crate::lang::Program;
 use crate::logic::eval::{ChallengeKind, Evaluator, Verdict};
 use crate::logic::{Claim, LocalInfo};
-use crate::systems::rollup::TraceKnowledge;
 use alloy_primitives::{Address, B256, U256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -98,7 +97,11 @@ pub struct Arena<'p> {
 impl<'p> Arena<'p> {
     /// Deploys a fresh dispute system.
     pub fn new(program: &'p Program, bond: U256, window: u64) -> Result<Self, DisputeError> {
-        let d = Dispute::deploy(bond, window)?;
+        let d = Dispute::deploy(
+            &crate::systems::deploy_plan(&program.registry),
+            bond,
+            window,
+        )?;
         let start = d.chain.timestamp();
         Ok(Arena {
             d,
@@ -190,53 +193,23 @@ impl<'p> Arena<'p> {
         r
     }
 
-    /// Before a `mips_step` witness is used on chain: loads the pre-image part the step reads
-    /// (if it reads one and the oracle does not hold it yet) from `who`'s recorded run — the
-    /// pre-images of a rollup dispute are loaded on demand, only for the one step executed.
-    pub fn prepare_step(&mut self, who: &Party, c: &Claim) {
-        let Claim::Witness { verifier, args } = c else {
-            return;
-        };
-        if self.program.registry.name_of(verifier) != Some("mips_step") || args.len() != 3 {
-            return;
-        }
-        let word = |i: usize| {
-            args[i]
-                .as_lit()
-                .filter(|v| v.len() == 32)
-                .map(B256::from_slice)
-        };
-        let (Some(ctx), Some(pre)) = (word(0), word(1)) else {
-            return;
-        };
-        let Some((trace, _)) = who.info.vm_trace_of(&ctx, &pre) else {
-            return;
-        };
-        let Some(read) = trace.preimage_read_from(&pre) else {
-            return;
-        };
-        let inputs = trace.inputs();
-        let r = self
-            .d
-            .ensure_step_preimage(who.address, &read, inputs.as_ref());
-        let kind = match crate::fpvm::KeyType::of(&read.key) {
-            Some(crate::fpvm::KeyType::Local) => "local input",
-            Some(crate::fpvm::KeyType::Keccak256) => "keccak256 pre-image",
-            _ => "pre-image",
-        };
-        let call = format!(
-            "load {kind} 0x{}… part at offset {} ({} bytes)",
-            &hex::encode(read.key)[..8],
-            read.offset,
-            read.value.len()
+    /// Before a witness of `c` is used on chain by `who`: runs the systems' hooks
+    /// ([`crate::systems::System::before_witness`]), e.g. the rollup system loads the
+    /// pre-image part a MIPS step reads, and notes what they sent.
+    pub fn prepare_witness(&mut self, who: &Party, c: &Claim) {
+        let (chain, contracts) = self.d.parts();
+        let done = crate::systems::before_witness(
+            chain,
+            contracts,
+            who.address,
+            c,
+            &self.program.registry,
+            &who.info,
         );
-        let r = match r {
-            Ok(None) => return,
-            Ok(Some(gas)) => Ok(gas),
-            Err(e) => Err(e),
-        };
-        let (gas, outcome) = outcome(r.as_ref().copied());
-        self.push(&who.name, call, gas, outcome);
+        for p in done {
+            let (gas, outcome) = outcome(p.result.as_ref().copied());
+            self.push(&who.name, p.what, gas, outcome);
+        }
     }
 
     /// Shows a witness for a `WITNESS_EXISTS` claim.
@@ -298,7 +271,7 @@ impl<'p> Arena<'p> {
                         .map(|w| w.witness.clone())
                         .unwrap_or_default();
                     if !w.is_empty() {
-                        self.prepare_step(who, &challenge.counter);
+                        self.prepare_witness(who, &challenge.counter);
                     }
                     let mut how = how_of(&challenge.kind);
                     if matches!(c, Claim::Call { .. }) {
@@ -327,7 +300,7 @@ impl<'p> Arena<'p> {
                             continue;
                         }
                         let w = w.witness.clone();
-                        self.prepare_step(who, &c);
+                        self.prepare_witness(who, &c);
                         moved |= self.show_witness(who, &c, &w).is_ok();
                     }
                 }

@@ -27,13 +27,17 @@
 //! inputs are localized with the context [`RollupInputs::context`]
 //! (`keccak256(abi.encode(prev, batch, claimed))`).
 
+use crate::chain::dispute::{Deploy, Deployed};
+use crate::chain::Backend;
 use crate::fpvm::{keccak256, MemoryOracle};
 use crate::lang::Program;
-use crate::logic::{Claim, Registry};
+use crate::logic::{Claim, LocalInfo, Registry};
+use crate::systems::Prepared;
 use alloy_primitives::B256;
 use std::fmt;
 use std::sync::Arc;
 
+pub mod onchain;
 pub(crate) mod quantifiers;
 pub mod trace;
 pub(crate) mod verifiers;
@@ -53,6 +57,65 @@ impl super::System for Rollup {
         r.add_quantifier(Arc::new(quantifiers::split::Split));
         r.add_verifier(Arc::new(verifiers::vm_valid::VmValid));
         r.add_verifier(Arc::new(verifiers::rollup_context::RollupContext));
+    }
+    fn support_contracts(&self) -> Vec<Deploy> {
+        onchain::support_contracts()
+    }
+    fn constructor_args(&self, contract: &str) -> Vec<&'static str> {
+        match contract {
+            "MipsStep" => vec!["MIPS"],
+            _ => Vec::new(),
+        }
+    }
+    fn deployed_after_dispute(&self) -> bool {
+        true
+    }
+    /// Before a `mips_step` witness is used on chain: loads the pre-image part the step reads
+    /// (if it reads one and the oracle does not hold it yet) from the party's recorded run —
+    /// the pre-images of a rollup dispute are loaded on demand, only for the one step executed.
+    fn before_witness(
+        &self,
+        chain: &mut dyn Backend,
+        contracts: &Deployed,
+        from: alloy_primitives::Address,
+        claim: &Claim,
+        registry: &Registry,
+        info: &LocalInfo,
+    ) -> Option<Prepared> {
+        let Claim::Witness { verifier, args } = claim else {
+            return None;
+        };
+        if registry.name_of(verifier) != Some(verifiers::mips_step::NAME) || args.len() != 3 {
+            return None;
+        }
+        let word = |i: usize| {
+            args[i]
+                .as_lit()
+                .filter(|v| v.len() == 32)
+                .map(B256::from_slice)
+        };
+        let (ctx, pre) = (word(0)?, word(1)?);
+        let (trace, _) = info.vm_trace_of(&ctx, &pre)?;
+        let read = trace.preimage_read_from(&pre)?;
+        let inputs = trace.inputs();
+        let r = onchain::ensure_step_preimage(chain, contracts, from, &read, inputs.as_ref());
+        let kind = match crate::fpvm::KeyType::of(&read.key) {
+            Some(crate::fpvm::KeyType::Local) => "local input",
+            Some(crate::fpvm::KeyType::Keccak256) => "keccak256 pre-image",
+            _ => "pre-image",
+        };
+        let what = format!(
+            "load {kind} 0x{}… part at offset {} ({} bytes)",
+            &hex::encode(read.key)[..8],
+            read.offset,
+            read.value.len()
+        );
+        let result = match r {
+            Ok(None) => return None,
+            Ok(Some(gas)) => Ok(gas),
+            Err(e) => Err(e),
+        };
+        Some(Prepared { what, result })
     }
 }
 

@@ -4,6 +4,9 @@ use crate::systems::rollup::trace::{TraceKnowledge, VmTrace, MIPS_WITNESS_SIZE};
 
 use crate::systems::prelude::*;
 
+/// The registry name (the rollup system's hook looks for its witnesses).
+pub(crate) const NAME: &str = "mips_step";
+
 /// The post-state hash one MIPS step gives from a `mips_step` witness (the 226-byte packed
 /// pre-state, then the 1,792-byte step proof: instruction word proof, data word proof), with
 /// the pre-state hash; `None` if the witness is malformed, a proof does not match the
@@ -90,7 +93,7 @@ pub(crate) fn run_through<'a>(
 pub(crate) struct MipsStep;
 impl Verifier for MipsStep {
     fn name(&self) -> &'static str {
-        "mips_step"
+        NAME
     }
     fn contract(&self) -> &'static str {
         "MipsStep"
