@@ -7,10 +7,9 @@
 //! ```
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use ogs::dispute::rollup::{
-    honest_inputs, output_claim, play, prestate, program, record, Role, RollupGame,
-};
+use ogs::dispute::rollup::{honest_inputs, play, Role, RollupGame};
 use ogs::logic::{Evaluator, LocalInfo};
+use ogs::systems::rollup::program::{output_claim, prestate, program, record};
 use ogs::systems::rollup::TraceKnowledge;
 use std::sync::Arc;
 

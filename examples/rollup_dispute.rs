@@ -18,9 +18,8 @@
 //! Then the cost of a whole dispute as a function of N, computed from the measured game: each
 //! bisection level costs the same, and there are ⌈log2 N⌉ of them.
 
-use ogs::dispute::rollup::{
-    honest_inputs, oracle_read_steps, play, Role, RollupGame, RollupOutcome,
-};
+use ogs::dispute::rollup::{honest_inputs, play, Role, RollupGame, RollupOutcome};
+use ogs::systems::rollup::program::oracle_read_steps;
 
 fn summary(what: &str, g: &RollupOutcome) {
     println!("== {what}");

@@ -1,4 +1,4 @@
-//! Differential soundness (spec §4.6 "same answer on both sides"): for random
+//! Differential soundness (SEMANTICS.md §4.6 "same answer on both sides"): for random
 //! claims (nesting depth ≤ 4, all primitives and the sugar over them) and
 //! random local information with real k256 signatures, the off-chain
 //! evaluator's verdict equals the decision the on-chain dispute reaches when
@@ -315,7 +315,7 @@ fn run_case(seed: u64, w: &World, p: &Program) -> Option<(String, &'static str, 
     a.settle(&honest);
     let tx = a.log.len();
     if matches!(claim, Claim::Witness { .. }) && expected == Status::False {
-        // A witness claim nobody can prove stays undecided on chain (spec §3); the honest
+        // A witness claim nobody can prove stays undecided on chain (SEMANTICS.md §3); the honest
         // side claimed its negation instead, which times out True.
         assert_eq!(a.status(&claim.clone().negate()), Status::True, "{text}");
         assert_eq!(a.status(&claim), Status::Undecided, "{text}");

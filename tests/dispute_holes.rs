@@ -1,11 +1,11 @@
 //! On-chain soundness tests for the universal dispute contract.
 //!
 //! - `hole_*`: one negative test per "known hole in earlier implementations"
-//!   (spec `ogs.md` §4, last list), each showing the hole is closed.
+//!   (SEMANTICS.md §4, last list), each showing the hole is closed.
 //! - `bad_*`: bad input of every kind reverts with a named custom error
 //!   (`contracts/README.md`, "Errors") and changes nothing.
 //! - `consistency_*`: `P` and `NOT(P)` claimed independently by different
-//!   parties are never both True, whatever the timing (spec §4.1).
+//!   parties are never both True, whatever the timing (SEMANTICS.md §4.1).
 //!
 //! Every refused call goes through [`Game::refused`], which checks the exact
 //! custom error *and* that nothing observable changed: the full record of every
@@ -403,7 +403,7 @@ impl Game {
     }
 
     /// `bondsHeld` equals BOND × (claims in play that exist and are unpaid)
-    /// and the contract holds exactly bonds + credit (spec §4.5).
+    /// and the contract holds exactly bonds + credit (SEMANTICS.md §4.5).
     fn check_bonds(&mut self) {
         let mut unpaid = 0u64;
         for id in self.ids.clone() {
@@ -425,7 +425,7 @@ impl Game {
 
 // ============================================================ known holes (§4)
 
-/// Spec §3 (by timeout, fast paths) and §4, hole 1: `NOT(P)` is never decided
+/// SEMANTICS.md §3 (by timeout, fast paths) and §4, hole 1: `NOT(P)` is never decided
 /// True merely because `P` is not (yet) True — neither when `P` was never
 /// claimed nor while `P` is claimed and Undecided.
 #[test]
@@ -472,7 +472,7 @@ fn hole_not_p_is_not_true_merely_because_p_is_not_yet_true() {
     g.check_bonds();
 }
 
-/// Spec §2 (UQ row: the instance is "checked on-chain") and §4, hole 2. Each
+/// SEMANTICS.md §2 (UQ row: the instance is "checked on-chain") and §4, hole 2. Each
 /// refused instance would otherwise win: its counter-claim is true (or its
 /// witness verifies), only the domain check stops it.
 #[test]
@@ -603,7 +603,7 @@ fn hole_quantifier_instance_is_checked_on_chain() {
     g.check_bonds();
 }
 
-/// Spec §2 and §4, hole 3 (challenges against claims that do not exist).
+/// SEMANTICS.md §2 and §4, hole 3 (challenges against claims that do not exist).
 #[test]
 fn hole_challenge_of_unknown_claim_is_refused() {
     let mut g = Game::new();
@@ -638,7 +638,7 @@ fn hole_challenge_of_unknown_claim_is_refused() {
     assert_eq!(g.status(&counter), Status::None);
 }
 
-/// Spec §3 (decisions are final) and §4, hole 3 (already decided).
+/// SEMANTICS.md §3 (decisions are final) and §4, hole 3 (already decided).
 #[test]
 fn hole_challenge_of_decided_claim_is_refused() {
     let mut g = Game::new();
@@ -680,7 +680,7 @@ fn hole_challenge_of_decided_claim_is_refused() {
     g.check_bonds();
 }
 
-/// Spec §3 (by timeout: "once its dispute window has passed") and §4, hole 3
+/// SEMANTICS.md §3 (by timeout: "once its dispute window has passed") and §4, hole 3
 /// (past the window). The window is inclusive: `deadline` itself is inside.
 #[test]
 fn hole_challenge_after_window_is_refused() {
@@ -732,7 +732,7 @@ fn hole_challenge_after_window_is_refused() {
     g.check_bonds();
 }
 
-/// Spec §4, hole 3 (duplicate challenges) and §4.4 (spam adds no work).
+/// SEMANTICS.md §4, hole 3 (duplicate challenges) and §4.4 (spam adds no work).
 #[test]
 fn hole_duplicate_challenge_is_refused() {
     let mut g = Game::new();
@@ -773,7 +773,7 @@ fn hole_duplicate_challenge_is_refused() {
     g.check_bonds();
 }
 
-/// Spec §3 (by contradiction: "the moment one of its valid challenges becomes
+/// SEMANTICS.md §3 (by contradiction: "the moment one of its valid challenges becomes
 /// True") and §4, hole 4: nothing is decided False on an untrue challenge.
 #[test]
 fn hole_false_needs_a_true_challenge() {
@@ -830,7 +830,7 @@ fn hole_false_needs_a_true_challenge() {
     g.check_bonds();
 }
 
-/// Spec §1 (canonical encoding) and §4, hole 5: no placeholder or label
+/// SEMANTICS.md §1 (canonical encoding) and §4, hole 5: no placeholder or label
 /// inside a byte string can be mistaken for structure. Kinds are separate ABI
 /// fields; a literal is opaque whatever its bytes look like.
 #[test]
@@ -1051,7 +1051,7 @@ fn garbage() -> Vec<Vec<u8>> {
     ]
 }
 
-/// Spec §4, hole 6 and `contracts/README.md` ("They never revert on any
+/// SEMANTICS.md §4, hole 6 and `contracts/README.md` ("They never revert on any
 /// `args`/`witness` contents"): every verifier and quantifier, called
 /// directly with well-formed calldata around garbage contents, answers a
 /// canonical `false` (or the exact truth, for `eq`, `lt`, `below`, `range`,
@@ -1149,7 +1149,7 @@ fn huge_element_list(len: U256) -> Vec<u8> {
     words(&[u(0x20), u(1), u(0x20), len])
 }
 
-/// Spec §4, hole 6, the case `hole_verifier_never_reverts` leaves out: a list
+/// SEMANTICS.md §4, hole 6, the case `hole_verifier_never_reverts` leaves out: a list
 /// element whose length word is near 2^256. `ValueLib.listLength` computes
 /// `(elen + 31)` with checked arithmetic *before* comparing `elen` with the
 /// room left, so it panics (0x11) instead of returning false, and `all_signed`
@@ -1341,7 +1341,7 @@ fn bad_calldata_is_refused_without_effect() {
     g.check_bonds();
 }
 
-/// Spec §1 (canonical encoding) and README (`ClaimLib.validate` = the Rust
+/// SEMANTICS.md §1 (canonical encoding) and README (`ClaimLib.validate` = the Rust
 /// strict decoder): every proper prefix of a valid claim is refused by both.
 #[test]
 fn bad_truncated_claim_encodings() {
@@ -1382,7 +1382,7 @@ fn forall_chain(n: usize) -> Claim {
     c
 }
 
-/// Spec §1 ("a compiled claim never contains NOT(NOT(P))", flat ANDs, closed
+/// SEMANTICS.md §1 ("a compiled claim never contains NOT(NOT(P))", flat ANDs, closed
 /// claims) and README (`MalformedClaim(reason)` codes 1–10): each
 /// non-canonical encoding is refused by `claim` and `claimId` with its exact
 /// reason, and by the Rust strict decoder.
@@ -1617,7 +1617,7 @@ fn bad_unknown_claim() {
     g.check_bonds();
 }
 
-/// Spec §2 ("the dispute contract accepts exactly these"): a challenge that
+/// SEMANTICS.md §2 ("the dispute contract accepts exactly these"): a challenge that
 /// does not contradict its target is refused with the reason why.
 #[test]
 fn bad_challenge_that_does_not_contradict() {
@@ -1749,7 +1749,7 @@ fn bad_challenge_that_does_not_contradict() {
     g.check_bonds();
 }
 
-/// Spec §3 (by timeout: "once its dispute window has passed"): not before,
+/// SEMANTICS.md §3 (by timeout: "once its dispute window has passed"): not before,
 /// and never for WITNESS_EXISTS claims.
 #[test]
 fn bad_decision_before_window() {
@@ -1776,7 +1776,7 @@ fn bad_decision_before_window() {
     g.check_bonds();
 }
 
-/// Spec §3 ("A NOT(WITNESS_EXISTS(V, a)) claim times out True unless the
+/// SEMANTICS.md §3 ("A NOT(WITNESS_EXISTS(V, a)) claim times out True unless the
 /// witness was shown inside its window; after that the witness is refused"):
 /// the witness of W after NOT(W)'s window, by every route.
 #[test]
@@ -1828,7 +1828,7 @@ fn bad_witness_after_window() {
     g.check_bonds();
 }
 
-/// Spec §3 (by witness: `V.verify(a, w)`): forged witnesses never decide.
+/// SEMANTICS.md §3 (by witness: `V.verify(a, w)`): forged witnesses never decide.
 #[test]
 fn bad_forged_witness() {
     let mut g = Game::new();
@@ -1907,7 +1907,7 @@ fn bad_forged_witness() {
     g.check_bonds();
 }
 
-/// Spec §1 ("V is a registered verifier", "Q is a registered quantifier"):
+/// SEMANTICS.md §1 ("V is a registered verifier", "Q is a registered quantifier"):
 /// a name the registry does not know can never verify a witness or admit an
 /// instance.
 #[test]
@@ -1974,7 +1974,7 @@ fn bad_unregistered_names() {
     g.check_bonds();
 }
 
-/// Spec §1 ("V is a registered verifier", "Q is a registered quantifier") and
+/// SEMANTICS.md §1 ("V is a registered verifier", "Q is a registered quantifier") and
 /// §4.6 (same answer on both sides). `claim` does not look names up, so a
 /// claim over an unregistered quantifier is accepted, can never be challenged
 /// (every INSTANCE challenge reverts `UnknownQuantifier`) and so times out
@@ -2107,7 +2107,7 @@ impl Watch {
         }
     }
 
-    /// Spec §4.1: never P and NOT(P) both True; a decision never changes.
+    /// SEMANTICS.md §4.1: never P and NOT(P) both True; a decision never changes.
     fn check(&mut self, g: &mut Game, after: &str) {
         for c in &self.claims {
             let s = g.status(c);
@@ -2179,7 +2179,7 @@ impl Watch {
 }
 
 /// Pays out every decided claim and checks that the contract then holds
-/// exactly the bonds of the undecided ones (spec §4.5).
+/// exactly the bonds of the undecided ones (SEMANTICS.md §4.5).
 fn settle(g: &mut Game) {
     let who = g.carol;
     for id in g.ids.clone() {
@@ -2198,7 +2198,7 @@ fn settle(g: &mut Game) {
     );
 }
 
-/// Spec §4.1 with independent claims: alice claims the true
+/// SEMANTICS.md §4.1 with independent claims: alice claims the true
 /// `P = lt(1, 2) and lt(2, 3)`, bob claims `NOT(P)`, each either directly or
 /// as the counter-claim of a challenge against another claim, in either
 /// order, with gaps from 0 to past the first one's window (with or without
@@ -2306,7 +2306,7 @@ fn consistency_independent_claims_of_p_and_not_p() {
     }
 }
 
-/// Spec §4.1 and §3 for a WITNESS_EXISTS `W = preimage(h)` and `NOT(W)`,
+/// SEMANTICS.md §4.1 and §3 for a WITNESS_EXISTS `W = preimage(h)` and `NOT(W)`,
 /// claimed independently in either order: the witness is shown never, inside
 /// NOT(W)'s window, exactly at its deadline, or one second late — by
 /// `decideByWitness` or by challenging `NOT(W)`. `W` ends True exactly when
@@ -2383,7 +2383,7 @@ fn consistency_independent_witness_claim_and_its_negation() {
     }
 }
 
-/// Spec §4.1 and §6 (state channel exit) with independent claims: alice
+/// SEMANTICS.md §4.1 and §6 (state channel exit) with independent claims: alice
 /// claims the exit with update 5, bob claims its negation ("some later update
 /// is fully signed"), either order; bob holds update 7 fully signed and shows
 /// it never, in the exit's window, or after it — or, with the exit never

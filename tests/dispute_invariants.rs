@@ -1,4 +1,4 @@
-//! Invariants of the dispute contract (spec §4) over random action sequences
+//! Invariants of the dispute contract (SEMANTICS.md §4) over random action sequences
 //! by several parties: claims, valid and invalid challenges, witness
 //! submissions, timeouts, contradictions, releases, payouts, withdrawals,
 //! time jumps, duplicate and late calls.

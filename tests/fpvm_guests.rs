@@ -22,7 +22,7 @@
 //! only if the guest's own checks passed, i.e. it exited with code 0). See
 //! `tests/guests/README.md`.
 //!
-//! Spec: `shared/spec/fpvm.md` beside the repository (Cannon, single-threaded 32-bit),
+//! Spec: `docs/fpvm.md` beside the repository (Cannon, single-threaded 32-bit),
 //! sections "Execution", "Syscalls" and "Pre-image oracle".
 
 use std::fmt::Write as _;

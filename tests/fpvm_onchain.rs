@@ -21,7 +21,7 @@
 //! - `gas_split`: gas of an exited step, an addu, a lw and a sw, to split a step's gas into
 //!   calldata, proof hashing and execution.
 //!
-//! Spec: `shared/spec/fpvm.md` and `specs/fault-proof/cannon-fault-proof-vm.md`
+//! Spec: `docs/fpvm.md` and `specs/fault-proof/cannon-fault-proof-vm.md`
 //! (ethereum-optimism/specs, commit 1c3133d).
 
 use crate::asm;

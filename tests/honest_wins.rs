@@ -1,4 +1,4 @@
-//! Honest wins (spec §4.2), tested: an adversary makes random sequences of
+//! Honest wins (SEMANTICS.md §4.2), tested: an adversary makes random sequences of
 //! any calls with any arguments at any time — claims true and false, their
 //! negations, valid and invalid challenges, real and forged witnesses, spam,
 //! time jumps — against one honest party that answers every claim in time

@@ -8,6 +8,8 @@ mod asm;
 #[path = "common/onchain.rs"]
 mod onchain;
 
+#[path = "architecture.rs"]
+mod architecture;
 #[path = "cli.rs"]
 mod cli;
 #[path = "dispute.rs"]

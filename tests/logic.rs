@@ -1,5 +1,5 @@
 //! Claims, their canonical encoding, the registry and the evaluator
-//! (spec §1, §2 and §5), with real k256 signatures.
+//! (SEMANTICS.md §1, §2 and §5), with real k256 signatures.
 
 use alloy_primitives::{keccak256, Address, B256, U256};
 use ogs::lang::{check_source, Program};
@@ -42,7 +42,7 @@ fn decide(p: &Program, claim: &str, info: &LocalInfo) -> (Claim, Verdict) {
 }
 
 /// Every witness the evaluator hands out really verifies, and every counter-claim
-/// it proposes is a valid challenge of its target (spec §2).
+/// it proposes is a valid challenge of its target (SEMANTICS.md §2).
 fn assert_sound(p: &Program, v: &Verdict) {
     let ev = match v {
         Verdict::True(e) => e,

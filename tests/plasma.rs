@@ -1,4 +1,4 @@
-//! Plasma exits and payout contracts, end to end on the in-process EVM (spec §6).
+//! Plasma exits and payout contracts, end to end on the in-process EVM (SEMANTICS.md §6).
 //!
 //! - the plasma predicate (`predicates/plasma.ogs`) with real k256 signatures:
 //!   a valid exit times out True and `PlasmaChain` pays; a spent coin's exit is
@@ -1747,7 +1747,7 @@ fn evaluator_and_chain_agree_on_random_histories() {
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, failure_persistence: None, ..Default::default() })]
 
-    /// Honest wins for plasma (spec §4.2): over random histories and random exits,
+    /// Honest wins for plasma (SEMANTICS.md §4.2): over random histories and random exits,
     /// the decision the chain reaches against an adversary equals the honest evaluator's.
     #[test]
     fn honest_evaluator_and_chain_agree_on_plasma_exits(seed in proptest::prelude::any::<u64>()) {

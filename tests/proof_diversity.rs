@@ -1,4 +1,4 @@
-//! Proof diversity for rollup outputs (spec §6): `attested_output` of `predicates/rollup.ogs` puts
+//! Proof diversity for rollup outputs (SEMANTICS.md §6): `attested_output` of `predicates/rollup.ogs` puts
 //! a k-of-n attestation (`threshold_signed`) next to the fault-proof VM (`output`), so a bug in
 //! one proof system cannot alone finalize a wrong state.
 //!
@@ -744,7 +744,7 @@ fn play<'p>(
 /// alone, claimed next to it, is decided True.
 #[test]
 fn a_missing_attestation_makes_a_true_run_false() {
-    let p = ogs::dispute::rollup::program();
+    let p = ogs::systems::rollup::program::program();
     let trace = record();
     let end = trace.end();
     let root = attested(&p, &trace, end);
@@ -815,7 +815,7 @@ fn a_missing_attestation_makes_a_true_run_false() {
 /// signatures) and the trace (bisected down to one MIPS step, accepted on chain).
 #[test]
 fn k_signatures_and_a_true_run_survive_every_challenge() {
-    let p = ogs::dispute::rollup::program();
+    let p = ogs::systems::rollup::program::program();
     let trace = record();
     let end = trace.end();
     let root = attested(&p, &trace, end);
@@ -844,7 +844,7 @@ fn k_signatures_and_a_true_run_survive_every_challenge() {
 /// it by bisection.
 #[test]
 fn k_signatures_do_not_save_a_wrong_run() {
-    let p = ogs::dispute::rollup::program();
+    let p = ogs::systems::rollup::program::program();
     let trace = record();
     let mut wrong = keccak256(b"not the final state");
     wrong[0] = 0; // VALID: only the trace is wrong

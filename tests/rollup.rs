@@ -1,4 +1,4 @@
-//! Rollup trace claims (spec §6, `predicates/rollup.ogs`): `trace(ctx, s0, sN, N)` disputed by
+//! Rollup trace claims (SEMANTICS.md §6, `predicates/rollup.ogs`): `trace(ctx, s0, sN, N)` disputed by
 //! bisection on the in-process chain, ending in one MIPS step checked by the `MIPS` contract.
 //!
 //! - `mips_step` and `split`: the Rust registry and the deployed contracts agree, on true and
@@ -42,7 +42,7 @@ fn info_with(trace: &Arc<VmTrace>) -> LocalInfo {
     let mut info = LocalInfo::new();
     info.add_vm_trace(trace.clone());
     info.add_call_oracle(Arc::new(
-        ogs::systems::rollup::trace_facts(&ogs::dispute::rollup::program())
+        ogs::systems::rollup::trace_facts(&ogs::systems::rollup::program::program())
             .expect("rollup.ogs defines trace"),
     ));
     info
@@ -394,7 +394,7 @@ fn check_path(g: &Played, n: u64) {
 
 #[test]
 fn an_honest_proposer_survives_a_malicious_challenger() {
-    let p = ogs::dispute::rollup::program();
+    let p = ogs::systems::rollup::program::program();
     let trace = record("hello.elf", u64::MAX);
     let n = trace.steps();
     let end = trace.hash_at(n).unwrap();
@@ -419,7 +419,7 @@ fn an_honest_proposer_survives_a_malicious_challenger() {
 
 #[test]
 fn a_wrong_final_state_is_defeated_by_an_honest_challenger() {
-    let p = ogs::dispute::rollup::program();
+    let p = ogs::systems::rollup::program::program();
     let trace = record("hello.elf", u64::MAX);
     let n = trace.steps();
     let wrong = keccak256(b"not the final state");
@@ -449,7 +449,7 @@ fn a_wrong_final_state_is_defeated_by_an_honest_challenger() {
 
 #[test]
 fn a_lie_about_the_midpoint_is_defeated_too() {
-    let p = ogs::dispute::rollup::program();
+    let p = ogs::systems::rollup::program::program();
     let trace = record("hello.elf", u64::MAX);
     let n = trace.steps();
     let wrong = keccak256(b"not the final state");
@@ -467,7 +467,7 @@ fn a_lie_about_the_midpoint_is_defeated_too() {
 
 #[test]
 fn a_longer_prefix_of_branch_elf() {
-    let p = ogs::dispute::rollup::program();
+    let p = ogs::systems::rollup::program::program();
     let n = 2_000;
     let trace = record("branch.elf", n);
     assert_eq!(trace.steps(), n);
@@ -489,7 +489,7 @@ fn a_longer_prefix_of_branch_elf() {
 /// zero and one steps, and spans running past the program's exit.
 #[test]
 fn trace_facts_agree_with_unfolding() {
-    let p = ogs::dispute::rollup::program();
+    let p = ogs::systems::rollup::program::program();
     let trace = record("hello.elf", u64::MAX);
     let n_all = trace.steps();
     let fast = info_with(&trace);

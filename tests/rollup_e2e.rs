@@ -12,9 +12,8 @@
 //! - transcripts are snapshot-tested (`tests/snapshots/`).
 
 use ogs::chain::Status;
-use ogs::dispute::rollup::{
-    expected_state, honest_inputs, oracle_read_steps, play, Role, RollupGame, RollupOutcome,
-};
+use ogs::dispute::rollup::{expected_state, honest_inputs, play, Role, RollupGame, RollupOutcome};
+use ogs::systems::rollup::program::oracle_read_steps;
 
 fn ceil_log2(n: u64) -> usize {
     (64 - (n - 1).leading_zeros()) as usize

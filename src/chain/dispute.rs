@@ -223,7 +223,7 @@ pub enum Deploy {
 }
 
 /// What to deploy, in order, after the registry: the systems decide it
-/// (`crate::systems::deploy_plan`); the chain only carries it out. The order fixes every
+/// (`systems::deploy_plan`); the chain only carries it out. The order fixes every
 /// address (`CREATE` from one deployer), so a plan is part of what tests pin.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DeployPlan(pub Vec<Deploy>);

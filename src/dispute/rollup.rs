@@ -1,4 +1,4 @@
-//! Rollup output disputes end to end (spec §6, `predicates/rollup.ogs`), on the embedded EVM.
+//! Rollup output disputes end to end (SEMANTICS.md §6, `predicates/rollup.ogs`), on the embedded EVM.
 //!
 //! A [`RollupGame`] deploys the dispute system and a `RollupBridge` holding the genesis
 //! funds; L2 users submit their transfers to the bridge's L1 inbox (so L1 authenticates every
@@ -16,54 +16,17 @@
 use super::{Arena, Party};
 use crate::chain::dispute::{bytecode, checked, revert_reason, DisputeError};
 use crate::chain::{Receipt, Status};
-use crate::fpvm::{MemoryOracle, Vm};
-use crate::lang::{check_source, Program};
-use crate::logic::{Claim, LocalInfo};
-use crate::systems::rollup::{
-    trace_facts, Batch, Gen, RollupInputs, State, TraceKnowledge, VmTrace,
-};
+use crate::lang::Program;
+use crate::logic::Claim;
+use crate::systems::rollup::bridge::RollupBridge;
+use crate::systems::rollup::program::{knowledge, output_claim, prestate, program, record};
+pub use crate::systems::rollup::program::{ProgramError, Role};
+use crate::systems::rollup::{trace_facts, Batch, Gen, RollupInputs, State, VmTrace};
 use alloy_primitives::{Address, Bytes, B256, U256};
 use alloy_sol_types::{SolCall, SolConstructor, SolEvent, SolInterface};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use thiserror::Error;
-
-/// `RollupBridge` bindings, generated from the committed ABI artifact.
-#[allow(missing_docs)]
-pub mod bindings {
-    alloy_sol_types::sol!(
-        #[sol(all_derives)]
-        RollupBridge,
-        "contracts/artifacts/RollupBridge.json"
-    );
-}
-pub use bindings::RollupBridge;
-
-/// The rollup state-transition program (MIPS32 ELF, built by `tests/guests/build.sh`).
-pub const PROGRAM: &[u8] = include_bytes!("../../tests/guests/bin/rollup.elf");
-
-/// The rollup predicates.
-pub const PREDICATES: &str = include_str!("../../predicates/rollup.ogs");
-
-/// Snapshot interval of the parties' recorded runs (a state hash or witness replays at most
-/// this many steps).
-pub const SNAPSHOT_INTERVAL: u64 = 1 << 14;
-
-/// Most steps a run may take.
-pub const MAX_STEPS: u64 = 1 << 31;
-
-/// How a party plays.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
-    /// From its real run of the program.
-    Honest,
-    /// From a run it believes wrongly from step `from` on (`None`: only the last step, the
-    /// exit). As a proposer it also claims a wrong output root (a theft).
-    Liar {
-        /// The first step whose state it believes wrongly.
-        from: Option<u64>,
-    },
-}
 
 /// A rollup output dispute to play.
 #[derive(Clone, Debug)]
@@ -107,9 +70,9 @@ pub enum RollupError {
     /// The dispute system failed.
     #[error(transparent)]
     Dispute(#[from] DisputeError),
-    /// The program did not run.
-    #[error("the rollup program: {0}")]
-    Program(String),
+    /// The program did not run, or a claim about it did not compile.
+    #[error(transparent)]
+    Program(#[from] ProgramError),
     /// A bridge call reverted that must not.
     #[error("RollupBridge.{0} reverted: {1}")]
     Bridge(&'static str, String),
@@ -166,65 +129,11 @@ fn receipt(r: Receipt) -> Result<Receipt, DisputeError> {
     )
 }
 
-/// The compiled rollup predicates.
-pub fn program() -> Program {
-    match check_source("rollup.ogs", PREDICATES, &crate::systems::standard()) {
-        Ok(p) => p,
-        Err(e) => panic!("predicates/rollup.ogs: {}", e.render(false)),
-    }
-}
-
-/// The initial state hash of [`PROGRAM`] (its absolute prestate).
-pub fn prestate() -> Result<B256, RollupError> {
-    let mut vm = Vm::from_elf(PROGRAM, MemoryOracle::new())
-        .map_err(|e| RollupError::Program(e.to_string()))?;
-    Ok(B256::from(vm.state_hash()))
-}
-
-/// Runs the program on `inputs` and records it as a party knows it.
-pub fn record(inputs: &RollupInputs, role: Role, salt: u64) -> Result<Arc<VmTrace>, RollupError> {
-    let t = VmTrace::from_elf(PROGRAM, inputs.oracle(), MAX_STEPS, SNAPSHOT_INTERVAL)
-        .map_err(RollupError::Program)?
-        .with_inputs(inputs.local_inputs());
-    Ok(Arc::new(match role {
-        Role::Honest => t,
-        Role::Liar { from } => {
-            let from = from.unwrap_or(t.steps()).clamp(1, t.steps().max(1));
-            t.believing_wrong_from(from, salt)
-        }
-    }))
-}
-
-/// The output claim for a recorded run.
-pub fn output_claim(p: &Program, prestate: B256, t: &VmTrace) -> Result<Claim, RollupError> {
-    let i = t
-        .inputs()
-        .ok_or_else(|| RollupError::Program("a run without rollup inputs".into()))?;
-    let text = format!(
-        "output({prestate:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {})",
-        t.context(),
-        i.prev,
-        i.batch,
-        i.claimed,
-        t.end(),
-        t.steps()
-    );
-    p.compile_claim(&text)
-        .map_err(|e| RollupError::Program(e.render(false)))
-}
-
 fn party(name: &str, byte: u8, p: &Program, traces: &[&Arc<VmTrace>]) -> Party {
-    let mut info = LocalInfo::new();
-    for t in traces {
-        info.add_vm_trace((*t).clone());
-    }
-    if let Some(f) = trace_facts(p) {
-        info.add_call_oracle(Arc::new(f));
-    }
     Party {
         name: name.into(),
         address: Address::repeat_byte(byte),
-        info,
+        info: knowledge(p, traces),
     }
 }
 
@@ -276,7 +185,7 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     // Deploy the bridge with the genesis funds.
     let deployer = Address::repeat_byte(0xb0);
     a.d.chain.set_balance(deployer, rich);
-    let facts = trace_facts(&p).ok_or_else(|| RollupError::Program("no trace".into()))?;
+    let facts = trace_facts(&p).ok_or_else(|| RollupError::Program(ProgramError::NoTrace))?;
     let mut code = bytecode("RollupBridge")?;
     code.extend(
         RollupBridge::constructorCall {
@@ -533,26 +442,6 @@ pub fn expected_state(game: &RollupGame) -> State {
     let mut after = genesis;
     after.apply(&batch);
     after
-}
-
-/// The steps of the program's run on `inputs` that read the pre-image oracle (`read(5, …)`),
-/// found by stepping in fast mode (no hashing); at most `limit` of them.
-pub fn oracle_read_steps(inputs: &RollupInputs, limit: usize) -> Result<Vec<u64>, RollupError> {
-    let mut vm =
-        Vm::from_elf(PROGRAM, inputs.oracle()).map_err(|e| RollupError::Program(e.to_string()))?;
-    let mut steps = Vec::new();
-    while !vm.exited() && steps.len() < limit && vm.step_count() < MAX_STEPS {
-        let regs = vm.registers();
-        let is_syscall = vm.memory().load_word(vm.pc()) == 0x0000_000c;
-        if is_syscall
-            && regs[2] == crate::fpvm::nr::READ
-            && regs[4] == crate::fpvm::fd::PREIMAGE_READ
-        {
-            steps.push(vm.step_count());
-        }
-        vm.step().map_err(|e| RollupError::Program(e.to_string()))?;
-    }
-    Ok(steps)
 }
 
 /// The inputs of a game's honest output (for finding steps of its run).

@@ -37,7 +37,7 @@ pub const STATE_SIZE: usize = REGISTERS_OFFSET + 4 * NUM_REGISTERS;
 
 const _: () = assert!(STATE_SIZE == 226);
 
-/// VM status, stored in the top byte of the state hash (spec § State Hash).
+/// VM status, stored in the top byte of the state hash (docs/fpvm.md § State Hash).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum VmStatus {
@@ -84,7 +84,7 @@ pub enum StateError {
     InvalidExited(u8),
 }
 
-/// The VM state of the single-threaded 32-bit Cannon VM (spec § State).
+/// The VM state of the single-threaded 32-bit Cannon VM (docs/fpvm.md § State).
 ///
 /// `mem_root` is the Merkle root of memory; inside a running [`crate::fpvm::Vm`] the memory itself
 /// lives in a [`crate::fpvm::Memory`] and this field is brought up to date on demand.
@@ -195,7 +195,7 @@ impl State {
 }
 
 /// The state hash of an encoded state: keccak256 of the bytes with the top byte replaced by the
-/// status derived from the `exited` / `exitCode` bytes (spec § State Hash).
+/// status derived from the `exited` / `exitCode` bytes (docs/fpvm.md § State Hash).
 pub fn state_hash_of(encoded: &[u8; STATE_SIZE]) -> [u8; 32] {
     let mut h: [u8; 32] = Keccak256::digest(encoded).into();
     let status = VmStatus::from_exit(encoded[EXITED_OFFSET] != 0, encoded[EXIT_CODE_OFFSET]);

@@ -186,7 +186,7 @@ impl<O: PreimageOracle + HintHandler> Vm<O> {
         &self.state
     }
 
-    /// The state hash (spec § State Hash).
+    /// The state hash (docs/fpvm.md § State Hash).
     pub fn state_hash(&mut self) -> [u8; 32] {
         self.state().state_hash()
     }
@@ -230,7 +230,7 @@ impl<O> Vm<O> {
         self.state.exited.then_some(self.state.exit_code)
     }
 
-    /// The VM status (spec § State Hash).
+    /// The VM status (docs/fpvm.md § State Hash).
     pub fn status(&self) -> VmStatus {
         self.state.status()
     }

@@ -2,7 +2,7 @@
 //!
 //! It resolves names (parameters, bound variables, structs, definitions,
 //! registered verifiers and quantifiers), checks arity and types, and
-//! compiles formulas to the four primitives of spec §1:
+//! compiles formulas to the four primitives of SEMANTICS.md §1:
 //!
 //! - `P or Q` ⇒ `NOT(AND(NOT P, NOT Q))`; `exists x in Q(a): P` ⇒ `NOT(UQ(Q, a, x ⇒ NOT P))`;
 //! - atomic tests `V(args)` and `witness V(args)` ⇒ `WITNESS_EXISTS(V, args)`;
@@ -98,6 +98,14 @@ pub struct CheckFailed {
     /// Every problem found.
     pub diagnostics: Vec<Diagnostic>,
 }
+
+impl std::fmt::Display for CheckFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+impl std::error::Error for CheckFailed {}
 
 impl CheckFailed {
     /// Renders the diagnostics with snippets.

@@ -5,7 +5,7 @@
 //! and `and` chains are flat. Variables bound by quantifiers are de Bruijn
 //! indices (`Var(0)` is the innermost binder), so alpha-equivalent claims have
 //! the same encoding. Calls to recursive definitions stay as [`Claim::Call`]
-//! nodes and are unfolded one level at a time (spec §1).
+//! nodes and are unfolded one level at a time (SEMANTICS.md §1).
 
 use super::value::{decode_list, encode_list, ValueError};
 use alloy_primitives::{keccak256, B256};

@@ -1,9 +1,9 @@
-//! The off-chain evaluator: the optimistic decision of spec §5.
+//! The off-chain evaluator: the optimistic decision of SEMANTICS.md §5.
 //!
 //! [`Evaluator::decide`] answers, from local information alone, what the
 //! dispute over a claim will end in if the holder of that information plays
 //! it out: **True** with the witnesses and counter-challenges that defend it,
-//! **False** with the counter-claim to post (a valid challenge, spec §2) and
+//! **False** with the counter-claim to post (a valid challenge, SEMANTICS.md §2) and
 //! what makes that counter-claim win, or **Unknown** with what is missing.
 //! It never guesses: a quantifier whose domain is not known completely
 //! cannot yield True.
@@ -44,7 +44,7 @@ impl Verdict {
     }
 }
 
-/// How a counter-claim contradicts its target (spec §2).
+/// How a counter-claim contradicts its target (SEMANTICS.md §2).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ChallengeKind {
@@ -149,7 +149,7 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Decides a closed claim (spec §5).
+    /// Decides a closed claim (SEMANTICS.md §5).
     pub fn decide(&self, claim: &Claim) -> Result<Verdict, EvalError> {
         if !claim.is_closed() {
             return Err(EvalError::Open);
@@ -326,7 +326,7 @@ fn lits(terms: &[super::claim::Term]) -> Result<Vec<Vec<u8>>, EvalError> {
 /// Why a counter-claim is not a valid challenge of its target.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum InvalidChallenge {
-    /// The shape of the counter-claim does not match the target (spec §2 table).
+    /// The shape of the counter-claim does not match the target (SEMANTICS.md §2 table).
     #[error("the counter-claim is not the {0} of the target")]
     Shape(&'static str),
     /// `WITNESS_EXISTS` claims have no challenges.
@@ -343,7 +343,7 @@ pub enum InvalidChallenge {
     Eval(#[from] EvalError),
 }
 
-/// Checks that `counter` is a valid challenge of `target` (spec §2), the
+/// Checks that `counter` is a valid challenge of `target` (SEMANTICS.md §2), the
 /// same rule the dispute contract applies: `NOT(P)` ← `P`; `AND(…)` ←
 /// `NOT(P_i)`; `UQ(Q, a, x ⇒ P)` ← `NOT(P[x := t])` with `Q.quantify(a, t)`
 /// checked; a call is challenged through its one-level unfolding (and a call

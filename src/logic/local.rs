@@ -3,7 +3,7 @@
 //! The core knows the facts every system shares — the party's own addresses, signatures,
 //! pre-images and Merkle sets — and holds one typed slot per system for the rest
 //! ([`LocalInfo::facts`], [`LocalInfo::facts_mut`]): channel updates, plasma chains and
-//! recorded VM runs live in `crate::systems::{channel, plasma, rollup}`, which also read their
+//! recorded VM runs live in the channel, plasma and rollup systems, which also read their
 //! sections of the JSON file ([`InfoSection`], registered in the [`Registry`]).
 //!
 //! The file's core sections (all optional):

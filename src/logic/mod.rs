@@ -2,7 +2,7 @@
 //! and the verifier/quantifier registry.
 //!
 //! Pure and system-agnostic: no I/O beyond parsing local information, no chain, no VM, and
-//! no verifier, quantifier or struct named here — systems (`crate::systems`) plug them in
+//! no verifier, quantifier or struct named here — systems plug them in
 //! through the [`Registry`].
 
 pub mod claim;

@@ -8,7 +8,7 @@
 //! The registry is where systems plug into the core: it holds their verifiers and
 //! quantifiers, the struct types their predicates use without declaring them, and the
 //! sections of the local-information file they read ([`InfoSection`]). The core itself
-//! names no system: `crate::systems::standard` builds the registry every command uses.
+//! names no system: the systems layer (`systems::standard`) builds the registry every command uses.
 
 use super::claim::Name;
 use super::local::{InfoSection, LocalInfo};

@@ -6,7 +6,7 @@
 #                                   committed ELF differs, is missing or is stale
 #
 # Every ELF is also disassembled and checked to contain only instructions of the Cannon
-# instruction set (docs: tests/guests/README.md, shared/spec/fpvm.md).
+# instruction set (docs: tests/guests/README.md, docs/fpvm.md).
 # Needs Debian's gcc-mips-linux-gnu (binutils-mips-linux-gnu comes with it).
 set -euo pipefail
 export LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=0
@@ -31,7 +31,7 @@ for tool in "$CC" "$OBJDUMP"; do
 	fi
 done
 
-# The flags of shared/spec/fpvm.md, plus what a runtime-less freestanding build needs.
+# The flags of docs/fpvm.md, plus what a runtime-less freestanding build needs.
 # No -g: no debug info, so no paths; -ffile-prefix-map covers anything that slips through.
 CFLAGS=(
 	-march=mips32 -msoft-float -mno-abicalls -fno-pic -G0 -static -nostdlib

@@ -1,6 +1,6 @@
 //! Arithmetic, logic, shifts, `lui`, SPECIAL2 (`mul`, `clz`, `clo`), `movz`/`movn`, `sync`.
 //!
-//! `add`, `addi` and `sub` do not trap on overflow (spec § Compiler Assumptions).
+//! `add`, `addi` and `sub` do not trap on overflow (docs/fpvm.md § Compiler Assumptions).
 
 use super::super::insn::{rd, rs, rt, shamt, simm, uimm};
 use super::super::state::State;

@@ -1,6 +1,6 @@
 //! Branches and jumps, with their delay slots.
 //!
-//! Spec § Delay Slots: a branch sets `pc = nextPC` (the delay slot) and `nextPC` to the target
+//! docs/fpvm.md § Delay Slots: a branch sets `pc = nextPC` (the delay slot) and `nextPC` to the target
 //! if taken (relative to the branch's address + 4), else `nextPC + 4`. A branch or jump whose
 //! pre-state has `nextPC != pc + 4` stands in a delay slot and is an exception.
 

@@ -2,7 +2,7 @@
 //!
 //! Every access reads (and a store rewrites) the one aligned word at `(rs + simm) & !3`; the
 //! low address bits select bytes inside it, big-endian. Unaligned `lh`/`lw`/`sh`/`sw` do not
-//! trap (spec § Compiler Assumptions): they use the containing half-word / word, as Cannon does.
+//! trap (docs/fpvm.md § Compiler Assumptions): they use the containing half-word / word, as Cannon does.
 //! `ll` is a plain load and `sc` a plain store that always succeeds (writes 1 to `rt`).
 
 use super::super::insn::{rs, rt, simm};

@@ -31,7 +31,7 @@ pub mod nr {
     pub const SUPPORTED: &[u32] = &[READ, WRITE, BRK, FCNTL, MMAP, CLONE, EXIT_GROUP];
 }
 
-/// File descriptors (spec § I/O).
+/// File descriptors (docs/fpvm.md § I/O).
 pub mod fd {
     /// Standard input: reads return 0.
     pub const STDIN: u32 = 0;

@@ -37,7 +37,9 @@ use alloy_primitives::B256;
 use std::fmt;
 use std::sync::Arc;
 
+pub mod bridge;
 pub mod onchain;
+pub mod program;
 pub(crate) mod quantifiers;
 pub mod trace;
 pub(crate) mod verifiers;

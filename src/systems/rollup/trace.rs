@@ -53,6 +53,17 @@ impl LocalInputs {
     }
 }
 
+/// Why a program could not be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// Not a loadable ELF.
+    #[error(transparent)]
+    Elf(#[from] crate::fpvm::ElfError),
+    /// The VM faulted.
+    #[error(transparent)]
+    Vm(#[from] VmError),
+}
+
 /// Made-up state hashes from some step on.
 #[derive(Clone, Copy, Debug)]
 struct Lie {
@@ -126,9 +137,9 @@ impl VmTrace {
         oracle: MemoryOracle,
         max_steps: u64,
         interval: u64,
-    ) -> Result<Self, String> {
-        let vm = Vm::from_elf(elf, oracle).map_err(|e| e.to_string())?;
-        Self::record(vm, max_steps, interval).map_err(|e| e.to_string())
+    ) -> Result<Self, RecordError> {
+        let vm = Vm::from_elf(elf, oracle)?;
+        Ok(Self::record(vm, max_steps, interval)?)
     }
 
     /// The same run, for the local context of rollup inputs: `mips_step(ctx, …)` claims with

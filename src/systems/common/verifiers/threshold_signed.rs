@@ -43,7 +43,7 @@ pub fn decode_threshold_witness(w: &[u8]) -> Option<Vec<(U256, Vec<u8>)>> {
 /// `threshold_signed(message: bytes32, signers: address[], k: uint256)`: at least `k` distinct
 /// members of `signers` signed `message` (EIP-191 personal message, secp256k1, low s — the
 /// scheme of `signed_by`). A k-of-n attestation: with `output` in `predicates/rollup.ogs` it
-/// puts a second, independent proof system behind a rollup output (spec §6, proof diversity).
+/// puts a second, independent proof system behind a rollup output (SEMANTICS.md §6, proof diversity).
 ///
 /// Witness ([`encode_threshold_witness`]): `abi.encode(bytes[] entries)`, each entry 97 bytes,
 /// `uint256 index ‖ 65-byte signature`; true iff there are at least `k` entries, their indices

@@ -3,7 +3,7 @@
 use crate::systems::prelude::*;
 
 /// `vm_valid(state: bytes32)`: the state hash's status byte (its first byte) is 0, VALID: the
-/// program exited with code 0 (`shared/spec/fpvm.md`, status-byte state hash). An atomic test.
+/// program exited with code 0 (`docs/fpvm.md`, status-byte state hash). An atomic test.
 pub(crate) struct VmValid;
 impl Verifier for VmValid {
     fn name(&self) -> &'static str {
