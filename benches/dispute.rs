@@ -65,7 +65,8 @@ fn disputes(n: usize) -> usize {
         info: bob_info,
     };
     for who in [&alice, &bob] {
-        a.d.chain
+        a.dispute_mut()
+            .chain
             .set_balance(who.address, U256::from(10u128.pow(24)));
     }
     for c in &stale {

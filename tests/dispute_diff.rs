@@ -9,6 +9,7 @@
 use alloy_primitives::{keccak256, Address, B256, U256};
 use ogs::chain::{How, Status};
 use ogs::dispute::scenario::all_challenges;
+use ogs::dispute::strategy::attack_believed_true;
 use ogs::dispute::{Arena, Party};
 use ogs::lang::{check_source, Program};
 use ogs::logic::claim::Claim;
@@ -203,35 +204,18 @@ impl World {
     }
 }
 
-/// The adversary's turn: it throws every challenge it can at every claim the
-/// honest side believes True. Returns whether it made a move.
+/// The adversary's turn ([`attack_believed_true`]): a witness counter-claim needs its witness,
+/// which the adversary does not have, so no such challenge may be accepted. Returns whether it
+/// made a move.
 fn adversary_moves(a: &mut Arena, adversary: &Party, honest: &LocalInfo) -> bool {
-    let mut moved = false;
-    for (id, c) in a.claims.clone() {
-        if a.status(&c) != Status::Undecided || matches!(c, Claim::Witness { .. }) {
-            continue;
-        }
-        let believed_true = matches!(
-            Evaluator::new(&a.program.registry, a.program, honest).decide(&c),
-            Ok(Verdict::True(_))
-        );
-        if !believed_true {
-            continue;
-        }
-        for (how, counter) in all_challenges(a.program, honest, &c) {
-            if a.links.contains(&(id, counter.id())) {
-                continue;
-            }
-            let accepted = a.challenge(adversary, &c, &how, &counter, b"").is_ok();
-            // A witness counter-claim needs its witness, which the adversary does not have.
-            assert!(
-                !(accepted && matches!(counter, Claim::Witness { .. })),
-                "a witness challenge without a witness was accepted"
-            );
-            moved |= accepted;
-        }
-    }
-    moved
+    let accepted = attack_believed_true(a, adversary, honest);
+    assert!(
+        accepted
+            .iter()
+            .all(|(_, counter)| !matches!(counter, Claim::Witness { .. })),
+        "a witness challenge without a witness was accepted"
+    );
+    !accepted.is_empty()
 }
 
 fn program() -> Program {
@@ -267,7 +251,8 @@ fn run_case(seed: u64, w: &World, p: &Program) -> Option<(String, &'static str, 
         info: LocalInfo::new(),
     };
     for who in [&honest, &adversary] {
-        a.d.chain
+        a.dispute_mut()
+            .chain
             .set_balance(who.address, U256::from(10u128.pow(24)));
     }
     // The side the verdict favours is the honest one: true claims are made by it,
@@ -280,19 +265,28 @@ fn run_case(seed: u64, w: &World, p: &Program) -> Option<(String, &'static str, 
     a.claim(claimer, &claim).expect("claim accepted");
     // A random invalid challenge is refused and changes nothing.
     if !matches!(claim, Claim::Witness { .. }) {
-        let before = (a.d.bonds_held().expect("view"), a.d.balance());
+        let before = (
+            a.dispute_mut().bonds_held().expect("view"),
+            a.dispute_mut().balance(),
+        );
         let bogus = claim.clone().negate();
         let how = How {
             how: rng.below(3) as u8,
             ..How::default()
         };
-        let valid = all_challenges(a.program, &honest.info, &claim)
+        let valid = all_challenges(a.program(), &honest.info, &claim)
             .iter()
             .any(|(h, c)| h.how == how.how && *c == bogus);
         if !valid {
             let e = a.challenge(&adversary, &claim, &how, &bogus, b"");
             assert!(e.is_err(), "an invalid challenge was accepted: {text}");
-            assert_eq!((a.d.bonds_held().expect("view"), a.d.balance()), before);
+            assert_eq!(
+                (
+                    a.dispute_mut().bonds_held().expect("view"),
+                    a.dispute_mut().balance()
+                ),
+                before
+            );
         }
     }
     loop {
@@ -302,7 +296,7 @@ fn run_case(seed: u64, w: &World, p: &Program) -> Option<(String, &'static str, 
         }
     }
     // Every counter-claim the honest side posted was accepted by the contract.
-    for e in &a.log {
+    for e in a.log() {
         if e.actor == "honest" {
             assert_eq!(
                 e.outcome, "ok",
@@ -313,7 +307,7 @@ fn run_case(seed: u64, w: &World, p: &Program) -> Option<(String, &'static str, 
     }
     a.wait(WINDOW + 1);
     a.settle(&honest);
-    let tx = a.log.len();
+    let tx = a.log().len();
     if matches!(claim, Claim::Witness { .. }) && expected == Status::False {
         // A witness claim nobody can prove stays undecided on chain (SEMANTICS.md §3); the honest
         // side claimed its negation instead, which times out True.
@@ -331,8 +325,9 @@ fn run_case(seed: u64, w: &World, p: &Program) -> Option<(String, &'static str, 
     );
     // No value lost: the contract holds exactly the bonds it still owes.
     assert_eq!(
-        a.d.balance(),
-        a.d.bonds_held().expect("view") + a.d.total_credited().expect("view")
+        a.dispute_mut().balance(),
+        a.dispute_mut().bonds_held().expect("view")
+            + a.dispute_mut().total_credited().expect("view")
     );
     Some((
         text,

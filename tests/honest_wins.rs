@@ -86,7 +86,7 @@ proptest! {
         let adversary = Party { name: "mallory".into(), address: Address::repeat_byte(0x66), info: info("bob_later.json") };
         let start = U256::from(10u64.pow(15));
         for who in [&honest, &adversary] {
-            a.d.chain.set_balance(who.address, start);
+            a.dispute_mut().chain.set_balance(who.address, start);
         }
         for m in &script {
             match m {
@@ -129,12 +129,12 @@ proptest! {
             }
             a.settle(&honest);
         }
-        for (id, _) in a.claims.clone() {
-            let _ = a.d.payout(honest.address, id);
+        for (id, _) in a.claims().clone() {
+            let _ = a.dispute_mut().payout(honest.address, id);
         }
-        let _ = a.d.withdraw(honest.address);
+        let _ = a.dispute_mut().withdraw(honest.address);
         // Decisions match the honest evaluator.
-        for (_, c) in a.claims.clone() {
+        for (_, c) in a.claims().clone() {
             let on_chain = a.status(&c);
             let verdict = Evaluator::new(&p.registry, &p, &honest.info).decide(&c).expect("evaluates");
             match (verdict, on_chain) {
@@ -145,7 +145,7 @@ proptest! {
             }
         }
         // The honest party never loses funds or a bond.
-        let end = a.d.chain.balance(honest.address);
+        let end = a.dispute_mut().chain.balance(honest.address);
         prop_assert!(end >= start, "honest balance went from {start} to {end}");
     }
 }

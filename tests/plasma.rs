@@ -39,16 +39,8 @@ use ogs::systems::plasma::{
     PlasmaChain as PlasmaInfo, Transfer,
 };
 
-sol!(
-    #[sol(all_derives)]
-    PlasmaChain,
-    "contracts/artifacts/PlasmaChain.json"
-);
-sol!(
-    #[sol(all_derives)]
-    ChannelPayout,
-    "contracts/artifacts/ChannelPayout.json"
-);
+use ogs::systems::channel::payout::ChannelPayout;
+use ogs::systems::plasma::payout::{sol_transfer, PlasmaChain};
 sol! {
     interface IVerifier {
         function verify(bytes[] args, bytes witness) external view returns (bool);
@@ -104,16 +96,6 @@ fn program() -> Program {
         .unwrap_or_else(|e| panic!("{}", e.render(false)))
 }
 
-fn sol_transfer(t: &Transfer) -> PlasmaLib::Transfer {
-    PlasmaLib::Transfer {
-        chain: t.chain,
-        coin: t.coin,
-        blockNumber: t.block,
-        sender: t.sender,
-        owner: t.owner,
-    }
-}
-
 // ================================================================== the world
 
 /// The dispute system, a `PlasmaChain` and a `ChannelPayout` on one chain, and
@@ -132,35 +114,41 @@ struct World<'p> {
 impl<'p> World<'p> {
     fn new(p: &'p Program) -> World<'p> {
         let mut a = Arena::new(p, U256::from(BOND), WINDOW).expect("deploys");
-        let deployer = a.d.deployer;
+        let deployer = a.dispute_mut().deployer;
         let operator = Address::repeat_byte(0x0e);
         let mut code = bytecode("PlasmaChain").expect("artifact");
         code.extend(
             PlasmaChain::constructorCall {
-                dispute: a.d.address,
+                dispute: a.dispute_mut().address,
                 operator,
             }
             .abi_encode(),
         );
-        let (plasma, _) =
-            a.d.chain
-                .deploy(deployer, code.into(), U256::ZERO)
-                .expect("PlasmaChain deploys");
+        let (plasma, _) = a
+            .dispute_mut()
+            .chain
+            .deploy(deployer, code.into(), U256::ZERO)
+            .expect("PlasmaChain deploys");
         let mut code = bytecode("ChannelPayout").expect("artifact");
         code.extend(
             ChannelPayout::constructorCall {
-                dispute: a.d.address,
+                dispute: a.dispute_mut().address,
             }
             .abi_encode(),
         );
-        let (payout, _) =
-            a.d.chain
-                .deploy(deployer, code.into(), U256::ZERO)
-                .expect("ChannelPayout deploys");
+        let (payout, _) = a
+            .dispute_mut()
+            .chain
+            .deploy(deployer, code.into(), U256::ZERO)
+            .expect("ChannelPayout deploys");
         for n in [ALICE, BOB, CAROL, MALLORY] {
-            a.d.chain.set_balance(addr(n), U256::from(1_000 * ETHER));
+            a.dispute_mut()
+                .chain
+                .set_balance(addr(n), U256::from(1_000 * ETHER));
         }
-        a.d.chain.set_balance(operator, U256::from(ETHER));
+        a.dispute_mut()
+            .chain
+            .set_balance(operator, U256::from(ETHER));
         World {
             a,
             plasma,
@@ -174,7 +162,7 @@ impl<'p> World<'p> {
 
     fn send(&mut self, from: Address, to: Address, value: U256, data: Vec<u8>) -> Receipt {
         self.a
-            .d
+            .dispute_mut()
             .chain
             .send(from, to, value, data.into())
             .expect("evm")
@@ -183,7 +171,7 @@ impl<'p> World<'p> {
     fn view<C: SolCall>(&mut self, to: Address, call: C) -> C::Return {
         let r = self
             .a
-            .d
+            .dispute_mut()
             .chain
             .call(Address::ZERO, to, call.abi_encode().into())
             .expect("evm");
@@ -196,7 +184,7 @@ impl<'p> World<'p> {
     }
 
     fn balance(&mut self, who: Address) -> U256 {
-        self.a.d.chain.balance(who)
+        self.a.dispute_mut().chain.balance(who)
     }
 
     // ------------------------------------------------------------ plasma
@@ -316,7 +304,7 @@ impl<'p> World<'p> {
         );
         let claim = self
             .a
-            .program
+            .program()
             .compile_claim(&text)
             .unwrap_or_else(|e| panic!("{}", e.render(false)));
         let plasma = self.plasma;
@@ -352,7 +340,7 @@ impl<'p> World<'p> {
             },
         }
         .abi_encode();
-        let to = self.a.d.address;
+        let to = self.a.dispute_mut().address;
         self.send(from, to, U256::ZERO, data)
     }
 }
@@ -376,26 +364,7 @@ use alloy_sol_types::SolInterface;
 
 /// The adversary throws every challenge it can at every claim the honest side believes True.
 fn adversary_moves(a: &mut Arena, adversary: &Party, honest: &LocalInfo) -> bool {
-    let mut moved = false;
-    for (id, c) in a.claims.clone() {
-        if a.status(&c) != Status::Undecided || matches!(c, Claim::Witness { .. }) {
-            continue;
-        }
-        let believed_true = matches!(
-            Evaluator::new(&a.program.registry, a.program, honest).decide(&c),
-            Ok(Verdict::True(_))
-        );
-        if !believed_true {
-            continue;
-        }
-        for (how, counter) in ogs::dispute::scenario::all_challenges(a.program, honest, &c) {
-            if a.links.contains(&(id, counter.id())) {
-                continue;
-            }
-            moved |= a.challenge(adversary, &c, &how, &counter, b"").is_ok();
-        }
-    }
-    moved
+    !ogs::dispute::strategy::attack_believed_true(a, adversary, honest).is_empty()
 }
 
 /// Plays `claim` out: `claimer` claims it; `honest` answers with its evaluator and
@@ -420,7 +389,7 @@ fn play(
             break;
         }
     }
-    for e in &w.a.log {
+    for e in w.a.log() {
         if e.actor == honest.name {
             assert_eq!(e.outcome, "ok", "the contract refused {}", e.call);
         }
@@ -428,8 +397,9 @@ fn play(
     w.a.wait(WINDOW + 1);
     w.a.settle(honest);
     assert_eq!(
-        w.a.d.balance(),
-        w.a.d.bonds_held().expect("view") + w.a.d.total_credited().expect("view"),
+        w.a.dispute_mut().balance(),
+        w.a.dispute_mut().bonds_held().expect("view")
+            + w.a.dispute_mut().total_credited().expect("view"),
         "no value lost"
     );
     w.a.status(claim)
@@ -452,7 +422,7 @@ fn verdict(p: &Program, info: &LocalInfo, claim: &Claim) -> Status {
 fn exit_agrees(w: &mut World, t: &Transfer, honest_users: &[u8]) -> Status {
     let claim = w.exit_claim(t);
     let info = w.info(honest_users);
-    let expected = verdict(w.a.program, &info, &claim);
+    let expected = verdict(w.a.program(), &info, &claim);
     let honest = Party {
         name: "honest".into(),
         address: addr(honest_users[0]),
@@ -497,10 +467,14 @@ fn valid_exit_times_out_true_and_pays_once() {
         "{}",
         plasma_error(&early)
     );
-    assert!(w.a.d.decide_by_timeout(addr(BOB), claim.id()).is_err());
+    assert!(w
+        .a
+        .dispute_mut()
+        .decide_by_timeout(addr(BOB), claim.id())
+        .is_err());
     w.a.wait(WINDOW + 1);
     let r =
-        w.a.d
+        w.a.dispute_mut()
             .decide_by_timeout(addr(BOB), claim.id())
             .expect("timeout");
     w.note_gas("UniversalDispute.decideByTimeout(plasma_exit)", &r);
@@ -570,7 +544,7 @@ fn spent_coin_exit_is_defeated_at_once_by_the_spend_signature() {
     let Claim::Forall { body, .. } = &**unspent else {
         panic!("unspent is a forall")
     };
-    let t0 = w.a.d.chain.timestamp();
+    let t0 = w.a.dispute_mut().chain.timestamp();
     let r =
         w.a.challenge(&bob, &exit, &how_of(&challenge.kind), &not_unspent, b"")
             .expect("challenge");
@@ -583,7 +557,7 @@ fn spent_coin_exit_is_defeated_at_once_by_the_spend_signature() {
     w.note_gas("claim signed_value(spend, owner)", &r);
     let sig = spend.signature.clone().expect("signed");
     let r =
-        w.a.d
+        w.a.dispute_mut()
             .decide_by_witness(addr(BOB), &sig_claim, &sig)
             .expect("witness");
     w.note_gas("decideByWitness(signed_value)", &r);
@@ -597,12 +571,12 @@ fn spent_coin_exit_is_defeated_at_once_by_the_spend_signature() {
     assert!(r.success, "{}", revert_reason(&r.output));
     w.note_gas("decideNotByChallenge(NOT(unspent))", &r);
     let r =
-        w.a.d
+        w.a.dispute_mut()
             .decide_by_contradiction(addr(BOB), exit.id(), not_unspent.id())
             .expect("contradiction");
     w.note_gas("decideByContradiction(exit)", &r);
     assert_eq!(w.a.status(&exit), Status::False);
-    assert_eq!(w.a.d.chain.timestamp(), t0, "no time passed");
+    assert_eq!(w.a.dispute_mut().chain.timestamp(), t0, "no time passed");
     let r = w.finalize(ALICE, &d);
     assert!(
         plasma_error(&r).contains("ExitNotTrue"),
@@ -963,8 +937,8 @@ struct Both<'a, 'p> {
 
 impl<'a, 'p> Both<'a, 'p> {
     fn new(w: &'a mut World<'p>) -> Self {
-        let reg = w.a.program.registry.clone();
-        let registry = w.a.d.registry;
+        let reg = w.a.program().registry.clone();
+        let registry = w.a.dispute_mut().registry;
         let mut contracts = Vec::new();
         for (name, quantifier) in [
             ("signed_value", false),
@@ -1665,7 +1639,7 @@ fn evaluator_verdict_matches_on_chain_decision_for_plasma_exits() {
             } else {
                 assert!(!w.finalize(MALLORY, &t).success, "{name}");
             }
-            outcomes.push((name, got, w.a.log.len()));
+            outcomes.push((name, got, w.a.log().len()));
         }
     }
     for (name, got, tx) in &outcomes {

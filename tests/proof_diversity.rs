@@ -24,7 +24,7 @@ use ogs::fpvm::MemoryOracle;
 use ogs::lang::Program;
 use ogs::logic::claim::{Claim, Name};
 use ogs::logic::crypto::{address_of, sign, signing_key};
-use ogs::logic::eval::{Evaluator, Verdict};
+use ogs::logic::eval::Evaluator;
 use ogs::logic::registry::Search;
 use ogs::logic::value::{encode_list, Value};
 use ogs::logic::LocalInfo;
@@ -614,34 +614,24 @@ fn liar_moves(
     tried: &mut HashSet<(B256, B256)>,
 ) -> bool {
     let mut moved = false;
-    for (id, c) in a.claims.clone() {
-        if a.status(&c) != Status::Undecided
-            || matches!(c, Claim::Witness { .. })
-            || a.claimed_by.get(&id) == Some(&liar.name)
-        {
+    for (id, c) in ogs::dispute::strategy::believed_true_targets(a, honest) {
+        if a.claimed_by().get(&id) == Some(&liar.name) {
             continue;
         }
-        let believed_true = matches!(
-            Evaluator::new(&a.program.registry, a.program, honest).decide(&c),
-            Ok(Verdict::True(_))
-        );
-        if !believed_true {
-            continue;
-        }
-        let mut options = all_challenges(a.program, &liar.info, &c);
+        let mut options = all_challenges(a.program(), &liar.info, &c);
         if let Claim::And(ps) = &c {
             if ps.len() == 2 && ps.iter().all(|p| trace_n(p).is_some()) {
                 options.truncate(1);
             }
         }
         for (mut how, counter) in options {
-            if a.links.contains(&(id, counter.id())) || !tried.insert((id, counter.id())) {
+            if a.links().contains(&(id, counter.id())) || !tried.insert((id, counter.id())) {
                 continue;
             }
             if let Claim::Call { group, .. } = &c {
-                how.groups = vec![a.program.groups[group].encoding.clone()];
+                how.groups = vec![a.program().groups[group].encoding.clone()];
             }
-            let w = best_witness(a.program, liar, trace, &counter);
+            let w = best_witness(a.program(), liar, trace, &counter);
             if matches!(counter, Claim::Witness { .. }) && w.is_empty() {
                 continue;
             }
@@ -680,7 +670,8 @@ fn play<'p>(
         .label();
     let mut a = Arena::new(p, U256::from(BOND), WINDOW).expect("deploys");
     for who in [honest, liar] {
-        a.d.chain
+        a.dispute_mut()
+            .chain
             .set_balance(who.address, U256::from(10u128.pow(24)));
     }
     let proposer = if honest_proposes { honest } else { liar };
@@ -695,7 +686,7 @@ fn play<'p>(
             break;
         }
     }
-    for e in &a.log {
+    for e in a.log() {
         if e.actor == honest.name {
             assert_eq!(e.outcome, "ok", "the contract refused {}", e.call);
         }
@@ -706,7 +697,7 @@ fn play<'p>(
     let transcript = a.render(root);
     let mut steps = (0, 0);
     let mut attestations = (0, 0, Vec::new());
-    for e in &a.log {
+    for e in a.log() {
         // Witness claims shown: as a challenge's counter-claim or by `decideByWitness`.
         let shown = (e.call.starts_with("challenge") || e.call.starts_with("show witness"))
             && !e.call.contains("not witness");
@@ -804,7 +795,7 @@ fn a_missing_attestation_makes_a_true_run_false() {
     assert_eq!(g.steps, (0, 0));
     // The counter-claim that won is the attestation's negation.
     let ts = Name::of("threshold_signed");
-    let decided_true: Vec<Claim> = a.claims.values().cloned().collect();
+    let decided_true: Vec<Claim> = a.claims().values().cloned().collect();
     assert!(decided_true.iter().any(|c| matches!(c,
         Claim::Not(x) if matches!(&**x, Claim::Witness { verifier, .. } if *verifier == ts))
         && a.status(c) == Status::True));

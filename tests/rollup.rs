@@ -201,18 +201,8 @@ fn liar_moves(
     tried: &mut HashSet<(B256, B256)>,
 ) -> bool {
     let mut moved = false;
-    for (id, c) in a.claims.clone() {
-        if a.status(&c) != Status::Undecided || matches!(c, Claim::Witness { .. }) {
-            continue;
-        }
-        let believed_true = matches!(
-            Evaluator::new(&a.program.registry, a.program, honest).decide(&c),
-            Ok(Verdict::True(_))
-        );
-        if !believed_true {
-            continue;
-        }
-        let mut options = all_challenges(a.program, &liar.info, &c);
+    for (id, c) in ogs::dispute::strategy::believed_true_targets(a, honest) {
+        let mut options = all_challenges(a.program(), &liar.info, &c);
         if let Claim::And(ps) = &c {
             if ps.len() == 2 && ps.iter().all(|p| trace_n(p).is_some()) {
                 let n = trace_n(&ps[0]).unwrap() + trace_n(&ps[1]).unwrap();
@@ -236,10 +226,10 @@ fn liar_moves(
             }
         }
         for (mut how, counter) in options {
-            if a.links.contains(&(id, counter.id())) || !tried.insert((id, counter.id())) {
+            if a.links().contains(&(id, counter.id())) || !tried.insert((id, counter.id())) {
                 continue;
             }
-            how.groups = groups_for(a.program, &c);
+            how.groups = groups_for(a.program(), &c);
             let w = if is_step_claim(&counter) {
                 // Its best try: the true step from that pre-state.
                 let Claim::Witness { args, .. } = &counter else {
@@ -284,7 +274,8 @@ fn play(
         .expect("evaluates");
     let mut a = Arena::new(p, U256::from(BOND), WINDOW).expect("deploys");
     for who in [&honest, &liar] {
-        a.d.chain
+        a.dispute_mut()
+            .chain
             .set_balance(who.address, U256::from(10u128.pow(24)));
     }
     let proposer = if honest_proposes { &honest } else { &liar };
@@ -305,7 +296,7 @@ fn play(
             break;
         }
     }
-    for e in &a.log {
+    for e in a.log() {
         if e.actor == "honest" {
             assert_eq!(e.outcome, "ok", "the contract refused {}", e.call);
         }
@@ -319,7 +310,7 @@ fn play(
     let mut steps = (0, 0);
     let mut move_gas = Vec::new();
     let mut step_gas = Vec::new();
-    for e in &a.log {
+    for e in a.log() {
         let is_step = e.call.contains(" witness mips_step(") && !e.call.contains("not witness");
         if is_step && e.call.starts_with("challenge") {
             if e.outcome == "ok" {
@@ -333,13 +324,13 @@ fn play(
         }
     }
     let mut calls: Vec<(u64, usize)> = a
-        .claims
+        .claims()
         .values()
         .filter(|c| **c != claim)
         .filter_map(|c| {
             let n = trace_n(c)?;
             let at = a
-                .log
+                .log()
                 .iter()
                 .position(|e| e.call.contains(&format!("{:#x}", c.id())[..10]))?;
             Some((n, at))
@@ -348,7 +339,7 @@ fn play(
     calls.sort_by_key(|(_, at)| *at);
     path.extend(calls.iter().map(|(n, _)| *n));
     // Every refused step is the liar's (each try is made once).
-    for e in &a.log {
+    for e in a.log() {
         if e.outcome != "ok" && e.call.contains(" witness mips_step(") {
             assert_eq!(e.actor, "liar");
         }

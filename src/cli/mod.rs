@@ -605,9 +605,9 @@ fn dispute(
         .map_err(|e| anyhow!("deploying the contracts: {e}"))?;
     let start = U256::from(10u128.pow(21));
     for who in [&claimant, &challenger] {
-        a.d.chain.set_balance(who.address, start);
+        a.dispute_mut().chain.set_balance(who.address, start);
     }
-    println!("dispute contract {:#x} on the embedded EVM (revm, cancun); bond {bond} wei, window {window} s", a.d.address);
+    println!("dispute contract {:#x} on the embedded EVM (revm, cancun); bond {bond} wei, window {window} s", a.dispute_mut().address);
     println!("claim {:#x}: {}\n", c.id(), p.show(&c));
     a.claim(&claimant, &c)
         .map_err(|e| anyhow!("the claim was refused: {e}"))?;
@@ -620,10 +620,10 @@ fn dispute(
     }
     a.wait(window + 1);
     a.settle(&claimant);
-    for (id, _) in a.claims.clone() {
-        if let Ok(r) = a.d.payout(claimant.address, id) {
-            a.log.push(crate::dispute::Entry {
-                block: a.d.chain.block_number(),
+    for (id, _) in a.claims().clone() {
+        if let Ok(r) = a.dispute_mut().payout(claimant.address, id) {
+            a.record(crate::dispute::Entry {
+                block: a.dispute().chain.block_number(),
                 time: window + 1,
                 actor: "claimant".into(),
                 call: format!("payout bond of {}", &format!("{id:#x}")[..10]),
@@ -633,11 +633,11 @@ fn dispute(
         }
     }
     for who in [&claimant, &challenger] {
-        let _ = a.d.withdraw(who.address);
+        let _ = a.dispute_mut().withdraw(who.address);
     }
     print!("{}", a.render(&c));
     for who in [&claimant, &challenger] {
-        let bal = a.d.chain.balance(who.address);
+        let bal = a.dispute_mut().chain.balance(who.address);
         let diff = if bal >= start {
             format!("+{}", bal - start)
         } else {
@@ -647,7 +647,7 @@ fn dispute(
     }
     println!(
         "contract   holds {} wei (bonds of undecided claims)",
-        a.d.balance()
+        a.dispute_mut().balance()
     );
     Ok(0)
 }

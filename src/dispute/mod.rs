@@ -15,6 +15,7 @@ use std::fmt::Write;
 pub mod gas;
 pub mod rollup;
 pub mod scenario;
+pub mod strategy;
 
 /// One line of a transcript.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -77,17 +78,17 @@ pub fn how_of(kind: &ChallengeKind) -> How {
 /// The dispute contract plus everything known to have happened on it.
 pub struct Arena<'p> {
     /// The deployed contracts.
-    pub d: Dispute,
+    d: Dispute,
     /// Definitions and registry the claims use.
-    pub program: &'p Program,
+    program: &'p Program,
     /// Every claim posted, by id.
-    pub claims: BTreeMap<B256, Claim>,
+    claims: BTreeMap<B256, Claim>,
     /// Challenge links `(target, challenge)` seen in events.
-    pub links: BTreeSet<(B256, B256)>,
+    links: BTreeSet<(B256, B256)>,
     /// The transcript.
-    pub log: Vec<Entry>,
+    log: Vec<Entry>,
     /// Who first posted each claim (by party name).
-    pub claimed_by: BTreeMap<B256, String>,
+    claimed_by: BTreeMap<B256, String>,
     /// Moves each party made or tried — `(party, target, counter-claim)`, or `(party, claim,
     /// claim)` for a witness shown — so a refused move is not sent again.
     tried: BTreeSet<(String, B256, B256)>,
@@ -113,6 +114,52 @@ impl<'p> Arena<'p> {
             tried: BTreeSet::new(),
             start,
         })
+    }
+
+    /// The deployed dispute system.
+    pub fn dispute(&self) -> &Dispute {
+        &self.d
+    }
+
+    /// The deployed dispute system, to act on it directly (transactions sent this way are
+    /// not in the transcript unless noted with [`Arena::note_call`]).
+    pub fn dispute_mut(&mut self) -> &mut Dispute {
+        &mut self.d
+    }
+
+    /// The definitions and registry the claims use.
+    pub fn program(&self) -> &'p Program {
+        self.program
+    }
+
+    /// Every claim posted (or tried), by id.
+    pub fn claims(&self) -> &BTreeMap<B256, Claim> {
+        &self.claims
+    }
+
+    /// Challenge links `(target, challenge)` seen in events.
+    pub fn links(&self) -> &BTreeSet<(B256, B256)> {
+        &self.links
+    }
+
+    /// The transcript so far.
+    pub fn log(&self) -> &[Entry] {
+        &self.log
+    }
+
+    /// Who first posted each claim (by party name).
+    pub fn claimed_by(&self) -> &BTreeMap<B256, String> {
+        &self.claimed_by
+    }
+
+    /// Seconds since the dispute system was deployed.
+    pub fn elapsed(&self) -> u64 {
+        self.d.chain.timestamp() - self.start
+    }
+
+    /// Appends an entry to the transcript as it is (e.g. something done off chain).
+    pub fn record(&mut self, e: Entry) {
+        self.log.push(e);
     }
 
     /// Adds a call to the transcript (and records the links its events announce).

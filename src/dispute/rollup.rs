@@ -148,7 +148,10 @@ impl Bridge {
         to: Address,
         data: Vec<u8>,
     ) -> Result<Receipt, DisputeError> {
-        let r = a.d.chain.send(from, to, U256::ZERO, Bytes::from(data))?;
+        let r = a
+            .dispute_mut()
+            .chain
+            .send(from, to, U256::ZERO, Bytes::from(data))?;
         receipt(r)
     }
 
@@ -184,12 +187,12 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     let rich = U256::from(10u128.pow(24));
     // Deploy the bridge with the genesis funds.
     let deployer = Address::repeat_byte(0xb0);
-    a.d.chain.set_balance(deployer, rich);
+    a.dispute_mut().chain.set_balance(deployer, rich);
     let facts = trace_facts(&p).ok_or_else(|| RollupError::Program(ProgramError::NoTrace))?;
     let mut code = bytecode("RollupBridge")?;
     code.extend(
         RollupBridge::constructorCall {
-            dispute: a.d.address,
+            dispute: a.dispute_mut().address,
             prestate,
             traceGroup: facts.group,
             traceIndex: facts.index,
@@ -198,10 +201,11 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
         .abi_encode(),
     );
     let funds = U256::from(genesis.total());
-    let (bridge, r) =
-        a.d.chain
-            .deploy(deployer, Bytes::from(code), funds)
-            .map_err(DisputeError::from)?;
+    let (bridge, r) = a
+        .dispute_mut()
+        .chain
+        .deploy(deployer, Bytes::from(code), funds)
+        .map_err(DisputeError::from)?;
     let bridge = Bridge { address: bridge };
     a.note_call(
         "operator",
@@ -283,10 +287,10 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     let challenger = party("challenger", 0x22, &p, &[&challenger_run]);
     let keeper = party("keeper", 0x33, &p, &[]);
     for who in [&proposer, &challenger, &keeper] {
-        a.d.chain.set_balance(who.address, rich);
+        a.dispute_mut().chain.set_balance(who.address, rich);
     }
     let claim = output_claim(&p, prestate, &proposer_run)?;
-    let first_entry = a.log.len();
+    let first_entry = a.log().len();
     a.claim(&proposer, &claim)?;
     // Block by block, each side answers what it can.
     let mut idle = 0;
@@ -309,7 +313,7 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     let status = a.status(&claim);
 
     // What the dispute cost, and its shape.
-    let dispute_log = &a.log[first_entry..];
+    let dispute_log = &a.log()[first_entry..];
     let dispute_gas = dispute_log.iter().map(|e| e.gas).sum();
     let dispute_txs = dispute_log.len();
     let mut onchain_steps = (0, 0);
@@ -339,7 +343,7 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
             Claim::Call { group, args, .. } if *group == facts.group => {
                 let n = U256::from_be_slice(args.get(3)?.as_lit()?);
                 let id = format!("{:#x}", c.id());
-                let at = a.log.iter().position(|e| e.call.contains(&id[..10]))?;
+                let at = a.log().iter().position(|e| e.call.contains(&id[..10]))?;
                 Some((at, u64::try_from(n).ok()?))
             }
             _ => None,
@@ -392,7 +396,7 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
                 continue;
             }
             let owner = Address::from(acc.address);
-            let before = a.d.chain.balance(owner);
+            let before = a.dispute_mut().chain.balance(owner);
             let prove = RollupBridge::proveWithdrawalCall {
                 root: B256::from(right),
                 state: state.clone(),
@@ -408,7 +412,7 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
                 let data = RollupBridge::withdrawCall {}.abi_encode();
                 bridge.call(&mut a, "user", owner, what, data);
             }
-            let gained = a.d.chain.balance(owner).saturating_sub(before);
+            let gained = a.dispute_mut().chain.balance(owner).saturating_sub(before);
             withdrawn += gained.saturating_to::<u128>();
         }
     }

@@ -39,6 +39,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
+pub mod payout;
 pub(crate) mod quantifiers;
 pub(crate) mod verifiers;
 

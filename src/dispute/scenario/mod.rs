@@ -1,0 +1,771 @@
+//! Scenario files: parties, their local information and strategies, a
+//! timeline of actions, run block by block against the real contracts on the
+//! embedded EVM (`ogs simulate`).
+//!
+//! ```toml
+//! name = "stale channel exit defeated by a later signed update"
+//! source = "../../examples/channel/exit.ogs"   # claim file, relative to this file
+//! window = 3600                                # dispute window, seconds
+//! block_time = 12                              # seconds per block
+//! blocks = 400                                 # how long to run
+//! bond = "10000000000000000"                   # wei per claim (optional)
+//!
+//! [[party]]
+//! name = "alice"
+//! info = "../../examples/channel/alice.json"   # local information (optional)
+//! strategy = "honest"                          # honest | lazy | offline | adversary
+//! delay = 250                                  # lazy: blocks before it first answers
+//!
+//! [[action]]
+//! block = 0
+//! party = "alice"
+//! claim = "alice_exit()"                       # or: negation = "…", show = "…" (a witness from its info),
+//!                                              #     witness = ["claim", "0x…"], spam = { target = "…", count = 20 },
+//!                                              #     challenge = { target = "…", counter = "…", how = "conjunct", index = 0 }
+//! ```
+//!
+//! Strategies: **honest** answers every claim on chain it can decide, in the
+//! block it appears (counter-claims and witnesses from the evaluator), and
+//! settles whatever can be decided; **lazy** does the same but only from
+//! block `delay` on; **offline** does only its timeline actions; **adversary**
+//! posts every challenge it can form against every claim it did not make
+//! (with no witnesses of its own) — the "every valid-looking move" attacker.
+//! With `decide_at_once = true` (top level), honest and lazy parties also
+//! decide a `not (forall …)` claim they believe at once, without waiting for
+//! its window, when they can show the witness of a counter-instance (they
+//! claim the instance's `witness …` claim, show its witness, and call
+//! `decideNotByChallenge`): a spent coin's exit falls in the block it is
+//! challenged.
+//!
+//! ## Plasma
+//!
+//! A `[plasma]` section deploys a `PlasmaChain` (`predicates/plasma.ogs`,
+//! `contracts/README.md`) next to the dispute system, run by a named party,
+//! and enables four more actions. Every party has a deterministic key
+//! ([`party_key`]), so transfers are signed for real; the runner builds each
+//! party's plasma knowledge itself (no local-information file is needed): it
+//! knows every committed block with its signatures (the operator publishes
+//! them) except the ones listed in its `missing_signatures`, the withheld
+//! transfers it signed or received, and every signature it made (its own
+//! address is `own`).
+//!
+//! ```toml
+//! source = "../../predicates/plasma.ogs"       # PlasmaChain pays on this file's plasma_exit
+//! decide_at_once = true
+//!
+//! [plasma]
+//! operator = "operator"                        # a party: the only one whose `commit` succeeds
+//!
+//! [[party]]
+//! name = "carol"
+//! missing_signatures = [{ coin = 1, block = 2, to = "bob" }]  # never saw alice's signature on it
+//!
+//! [[action]]
+//! block = 0
+//! party = "alice"
+//! deposit = { amount = "2 ether" }             # a deposit block: coin id = its block number (1)
+//!
+//! [[action]]
+//! block = 1
+//! party = "operator"
+//! commit = [                                   # block 2, with these transfers in tree order
+//!   { coin = 1, from = "alice", to = "bob" },                    # signed by alice's key
+//!   { coin = 1, from = "alice", to = "mallory", signed = false }, # forged: nobody signed it
+//!   { coin = 1, from = "alice", to = "carol", withheld = true },  # signed, but left out of the block
+//! ]
+//!
+//! [[action]]
+//! block = 2
+//! party = "bob"
+//! exit = { coin = 1, block = 2, to = "bob" }   # claim plasma_exit(t, commitment after block 2);
+//!                                              # `to` only if the block has several transfers of the coin
+//! [[action]]
+//! block = 305
+//! party = "bob"
+//! finalize = { coin = 1, block = 2, to = "bob" }  # PlasmaChain.finalizeExit(t): pays t.owner if True
+//! ```
+//!
+//! ## Channel payout
+//!
+//! A `[channel]` section deploys a `ChannelPayout` and opens a channel of the
+//! named participants; its updates are signed off chain by the parties' keys,
+//! and every participant knows every update and signature (`complete`).
+//!
+//! ```toml
+//! source = "../../predicates/channel.ogs"      # ChannelPayout pays on signed_channel_exit
+//!
+//! [channel]
+//! participants = ["alice", "bob"]
+//!
+//! [[action]]
+//! block = 0
+//! party = "alice"
+//! fund = { amount = "3 ether" }                # ChannelPayout.deposit
+//!
+//! [[action]]
+//! block = 1
+//! party = "alice"
+//! update = { nonce = 5, balances = ["3 ether", "2 ether"] }   # signed_by = [...] (default: all)
+//!
+//! [[action]]
+//! block = 2
+//! party = "bob"
+//! channel_exit = { nonce = 5 }                 # claim signed_channel_exit(update 5)
+//!
+//! [[action]]
+//! block = 305
+//! party = "bob"
+//! settle = { nonce = 5 }                       # ChannelPayout.settle: credits the balances if True
+//! ```
+//!
+//! Amounts are wei, or `"<n> ether"` / `"<n> gwei"` (decimals allowed). The
+//! payout contracts' balance changes are listed with the parties' in the
+//! outcome, and credit left in `ChannelPayout` is withdrawn at the end. In
+//! these scenarios the transcript names transfers `⟨coin 1, block 2: alice →
+//! bob⟩`, chain commitments `chain@2` (after block 2), channel updates `update
+//! 5 [3 ether, 2 ether]`, parties by name, and claims that are a definition of
+//! the claim file applied to such values by that call (`not unspent(⟨…⟩)`).
+
+mod channel;
+mod output;
+mod plasma;
+mod util;
+mod world;
+
+pub use super::strategy::{all_challenges, Strategy};
+pub use output::{ClaimOut, Decision, Outcome};
+pub use util::{party_address, party_key};
+
+use super::strategy::TurnOptions;
+use super::{Arena, Party};
+use crate::chain::dispute::{DisputeError, How, Status};
+use crate::lang::check_files;
+use crate::logic::{Evaluator, LocalInfo, Verdict};
+use alloy_primitives::{Address, U256};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+use util::{actors_index, compile, hex_bytes, known_party, short_id, wei, Names};
+use world::{World, WorldCx};
+
+/// Why a scenario could not run.
+#[derive(Debug, Error)]
+pub enum ScenarioError {
+    /// Unreadable file.
+    #[error("cannot read {0}: {1}")]
+    Io(PathBuf, std::io::Error),
+    /// Not the documented TOML shape.
+    #[error("{0}: {1}")]
+    Toml(PathBuf, String),
+    /// The claim file or a claim text does not check.
+    #[error("{0}")]
+    Claims(String),
+    /// Bad local information.
+    #[error("{0}: {1}")]
+    Info(PathBuf, String),
+    /// Inconsistent scenario (unknown party, …).
+    #[error("scenario: {0}")]
+    Invalid(String),
+    /// Deployment failed.
+    #[error(transparent)]
+    Dispute(#[from] DisputeError),
+}
+
+/// A party in a scenario file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartySpec {
+    /// Name.
+    pub name: String,
+    /// Local information (JSON, relative to the scenario file).
+    #[serde(default)]
+    pub info: Option<PathBuf>,
+    /// Strategy.
+    #[serde(default)]
+    pub strategy: Strategy,
+    /// For `lazy`: the first block it answers in.
+    #[serde(default)]
+    pub delay: u64,
+    /// Starting balance in wei (default 1,000 ether).
+    #[serde(default)]
+    pub balance: Option<String>,
+    /// Plasma transfers whose sender's signature this party never saw (it
+    /// still knows its own signatures).
+    #[serde(default)]
+    pub missing_signatures: Vec<TransferRef>,
+}
+
+/// The `[plasma]` section: a `PlasmaChain` next to the dispute system.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlasmaSpec {
+    /// The party that operates the chain (commits its blocks).
+    pub operator: String,
+}
+
+/// The `[channel]` section: a channel in a `ChannelPayout` next to the
+/// dispute system, opened by its first participant.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelSpec {
+    /// The participants (parties), in signing order.
+    pub participants: Vec<String>,
+}
+
+/// A channel update signed off chain.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSpec {
+    /// Its nonce.
+    pub nonce: u64,
+    /// Balances in participant order (wei, or `"<n> ether"`).
+    pub balances: Vec<String>,
+    /// Who signed it (default: every participant).
+    #[serde(default)]
+    pub signed_by: Option<Vec<String>>,
+}
+
+/// Names a channel update by its nonce.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NonceRef {
+    /// The nonce.
+    pub nonce: u64,
+}
+
+/// A deposit (into the plasma chain, or the channel) by the action's party.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DepositSpec {
+    /// Wei, or `"<n> ether"` / `"<n> gwei"`.
+    pub amount: String,
+}
+
+/// A transfer in a committed block.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferSpec {
+    /// The coin (the number of its deposit block).
+    pub coin: u64,
+    /// The sender (a party), who signs it.
+    pub from: String,
+    /// The new owner (a party).
+    pub to: String,
+    /// Whether the sender signed it (`false`: a forgery the operator includes anyway).
+    #[serde(default = "yes")]
+    pub signed: bool,
+    /// Signed by the sender and handed to the new owner, but left out of the block.
+    #[serde(default)]
+    pub withheld: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Names a plasma transfer: the transfer of `coin` in block `block` (to `to`,
+/// when the block has several transfers of the coin).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRef {
+    /// The coin.
+    pub coin: u64,
+    /// The block the transfer is (or was meant to be) included in.
+    pub block: u64,
+    /// Its new owner (a party), if needed to tell transfers apart.
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+/// A challenge written out in a scenario.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChallengeSpec {
+    /// The target claim (text).
+    pub target: String,
+    /// The counter-claim (text).
+    pub counter: String,
+    /// `operand`, `conjunct`, `instance` or `negation`.
+    #[serde(default)]
+    pub how: Option<String>,
+    /// Conjunct index.
+    #[serde(default)]
+    pub index: u64,
+    /// Quantifier instance (hex of its canonical encoding).
+    #[serde(default)]
+    pub instance: Option<String>,
+    /// Witness (hex).
+    #[serde(default)]
+    pub witness: Option<String>,
+}
+
+/// Challenge spam: `count` invalid challenges against `target`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpamSpec {
+    /// The target claim (text).
+    pub target: String,
+    /// How many.
+    pub count: u64,
+}
+
+/// One timeline entry (`[[action]]`): in `block`, `party` does exactly one [`Action`]. In the
+/// file the action is the one key besides `block` and `party` (`claim = "…"`, `exit = { … }`);
+/// none or two of them is an error that names the entry.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// Block (relative to the start) it happens in.
+    pub block: u64,
+    /// Who does it.
+    pub party: String,
+    /// What it does.
+    pub action: Action,
+}
+
+/// What a party does in a timeline entry.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    /// Post this claim.
+    Claim(String),
+    /// Post the negation of this claim.
+    Negation(String),
+    /// Post this challenge.
+    Challenge(ChallengeSpec),
+    /// Spam invalid challenges.
+    Spam(SpamSpec),
+    /// Show this witness (hex) for this witness claim (text): `[claim, witness]`.
+    Witness((String, String)),
+    /// Show the witness of this witness claim that the party's local information holds.
+    Show(String),
+    /// Deposit into the plasma chain (a new coin).
+    Deposit(DepositSpec),
+    /// Commit the next plasma block with these transfers (the operator's move).
+    Commit(Vec<TransferSpec>),
+    /// Claim `plasma_exit` of this transfer, with the chain commitment after its block.
+    Exit(TransferRef),
+    /// Call `PlasmaChain.finalizeExit` for this transfer.
+    Finalize(TransferRef),
+    /// Fund the channel.
+    Fund(DepositSpec),
+    /// Sign a channel update off chain.
+    Update(UpdateSpec),
+    /// Claim `signed_channel_exit` of the update with this nonce.
+    ChannelExit(NonceRef),
+    /// Call `ChannelPayout.settle` with the update with this nonce.
+    Settle(NonceRef),
+}
+
+impl Action {
+    /// Its key in the file.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Action::Claim(_) => "claim",
+            Action::Negation(_) => "negation",
+            Action::Challenge(_) => "challenge",
+            Action::Spam(_) => "spam",
+            Action::Witness(_) => "witness",
+            Action::Show(_) => "show",
+            Action::Deposit(_) => "deposit",
+            Action::Commit(_) => "commit",
+            Action::Exit(_) => "exit",
+            Action::Finalize(_) => "finalize",
+            Action::Fund(_) => "fund",
+            Action::Update(_) => "update",
+            Action::ChannelExit(_) => "channel_exit",
+            Action::Settle(_) => "settle",
+        }
+    }
+
+    /// The section whose world carries it out (`None`: the dispute contract itself).
+    pub fn section(&self) -> Option<&'static str> {
+        match self {
+            Action::Deposit(_) | Action::Commit(_) | Action::Exit(_) | Action::Finalize(_) => {
+                Some("plasma")
+            }
+            Action::Fund(_) | Action::Update(_) | Action::ChannelExit(_) | Action::Settle(_) => {
+                Some("channel")
+            }
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Step {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut t = toml::Table::deserialize(d)?;
+        let block = t
+            .remove("block")
+            .ok_or_else(|| D::Error::missing_field("block"))?;
+        let block: u64 = block.try_into().map_err(D::Error::custom)?;
+        let party = t
+            .remove("party")
+            .ok_or_else(|| D::Error::missing_field("party"))?;
+        let party: String = party.try_into().map_err(D::Error::custom)?;
+        let keys: Vec<String> = t.keys().cloned().collect();
+        if keys.len() != 1 {
+            return Err(D::Error::custom(format!(
+                "the action of `{party}` in block {block} must have exactly one of claim, \
+                 negation, challenge, spam, witness, show, deposit, commit, exit, finalize, \
+                 fund, update, channel_exit, settle; it has {}",
+                if keys.is_empty() {
+                    "none".to_string()
+                } else {
+                    keys.join(", ")
+                }
+            )));
+        }
+        let action = Action::deserialize(toml::Value::Table(t)).map_err(|e| {
+            D::Error::custom(format!("the action of `{party}` in block {block}: {e}"))
+        })?;
+        Ok(Step {
+            block,
+            party,
+            action,
+        })
+    }
+}
+
+/// A scenario file.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    /// Title.
+    pub name: String,
+    /// The claim file.
+    pub source: PathBuf,
+    /// Dispute window in seconds.
+    pub window: u64,
+    /// Seconds per block.
+    #[serde(default = "default_block_time")]
+    pub block_time: u64,
+    /// Blocks to run.
+    pub blocks: u64,
+    /// Bond per claim in wei.
+    #[serde(default)]
+    pub bond: Option<String>,
+    /// Parties.
+    #[serde(rename = "party")]
+    pub parties: Vec<PartySpec>,
+    /// Timeline.
+    #[serde(default, rename = "action")]
+    pub actions: Vec<Step>,
+    /// Honest parties decide `not (forall …)` claims at once when they can
+    /// show a counter-instance's witness (`decideNotByChallenge`).
+    #[serde(default)]
+    pub decide_at_once: bool,
+    /// A plasma chain to deploy.
+    #[serde(default)]
+    pub plasma: Option<PlasmaSpec>,
+    /// A payment channel to open in a `ChannelPayout`.
+    #[serde(default)]
+    pub channel: Option<ChannelSpec>,
+}
+
+fn default_block_time() -> u64 {
+    12
+}
+
+/// Loads a scenario file.
+pub fn load(path: &Path) -> Result<(ScenarioSpec, PathBuf), ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io(path.into(), e))?;
+    let spec: ScenarioSpec =
+        toml::from_str(&text).map_err(|e| ScenarioError::Toml(path.into(), e.to_string()))?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Ok((spec, dir))
+}
+
+struct Actor {
+    party: Party,
+    strategy: Strategy,
+    delay: u64,
+}
+
+/// Runs a scenario file.
+pub fn run_file(path: &Path) -> Result<Outcome, ScenarioError> {
+    let (spec, dir) = load(path)?;
+    run(&spec, &dir)
+}
+
+/// Runs a scenario; paths in it are relative to `dir`.
+pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
+    let program = check_files(&[dir.join(&spec.source)], &crate::systems::standard())
+        .map_err(|e| ScenarioError::Claims(e.render(false)))?;
+    let bond = wei(&spec.bond, U256::from(10_000_000_000_000_000u64))?;
+    let mut arena = Arena::new(&program, bond, spec.window)?;
+    let sections: Vec<&str> = [
+        spec.plasma.as_ref().map(|_| "plasma"),
+        spec.channel.as_ref().map(|_| "channel"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for a in &spec.actions {
+        if let Some(section) = a.action.section() {
+            if !sections.contains(&section) {
+                return Err(ScenarioError::Invalid(format!(
+                    "block {}: `{}` needs a [{section}] section",
+                    a.block,
+                    a.action.key()
+                )));
+            }
+        }
+    }
+    let mut actors = Vec::new();
+    let mut bases = Vec::new();
+    let mut start_balances = BTreeMap::new();
+    for ps in &spec.parties {
+        if actors_index(&spec.parties, &ps.name) != Some(actors.len()) {
+            return Err(ScenarioError::Invalid(format!(
+                "party `{}` is listed twice",
+                ps.name
+            )));
+        }
+        let info = match &ps.info {
+            Some(f) => {
+                let path = dir.join(f);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| ScenarioError::Io(path.clone(), e))?;
+                LocalInfo::from_json(&text, &program.registry)
+                    .map_err(|e| ScenarioError::Info(path.clone(), e.to_string()))?
+            }
+            None => LocalInfo::new(),
+        };
+        for r in &ps.missing_signatures {
+            if let Some(to) = &r.to {
+                known_party(&spec.parties, to)?;
+            }
+        }
+        let address = party_address(&ps.name);
+        let balance = wei(&ps.balance, U256::from(10u128.pow(21)))?;
+        arena.dispute_mut().chain.set_balance(address, balance);
+        start_balances.insert(ps.name.clone(), balance);
+        bases.push(info.clone());
+        actors.push(Actor {
+            party: Party {
+                name: ps.name.clone(),
+                address,
+                info,
+            },
+            strategy: ps.strategy,
+            delay: ps.delay,
+        });
+    }
+    let mut names = Names(
+        spec.parties
+            .iter()
+            .map(|p| (party_address(&p.name), p.name.clone()))
+            .collect(),
+    );
+    let mut worlds: Vec<Box<dyn World>> = Vec::new();
+    if let Some(ps) = &spec.plasma {
+        let operator = known_party(&spec.parties, &ps.operator).map_err(|_| {
+            ScenarioError::Invalid(format!(
+                "the plasma operator `{}` is not a party",
+                ps.operator
+            ))
+        })?;
+        worlds.push(Box::new(plasma::Plasma::deploy(&mut arena, operator)?));
+    }
+    if let Some(cs) = &spec.channel {
+        let ch = channel::Channel::deploy(&mut arena, cs, &spec.parties, &names)?;
+        worlds.push(Box::new(ch));
+    }
+    for w in &worlds {
+        let (address, name) = w.contract();
+        names.0.push((address, name.into()));
+    }
+    if !worlds.is_empty() {
+        refresh(&mut actors, &bases, &worlds, &spec.parties)?;
+    }
+    let who = |name: &str| -> Result<usize, ScenarioError> {
+        actors_index(&spec.parties, name)
+            .ok_or_else(|| ScenarioError::Invalid(format!("unknown party `{name}`")))
+    };
+    for block in 0..=spec.blocks {
+        if block > 0 {
+            arena.wait_block(spec.block_time);
+        }
+        for step in spec.actions.iter().filter(|a| a.block == block) {
+            let i = who(&step.party)?;
+            let party = &actors[i].party;
+            if let Some(w) = worlds.iter_mut().find(|w| w.handles(&step.action)) {
+                let mut cx = WorldCx {
+                    arena: &mut arena,
+                    parties: &spec.parties,
+                    names: &names,
+                    block,
+                };
+                if w.act(&step.action, &mut cx, party)? {
+                    refresh(&mut actors, &bases, &worlds, &spec.parties)?;
+                }
+            } else {
+                dispute_action(&step.action, &mut arena, party)?;
+            }
+        }
+        // Strategies, in party order.
+        for actor in &actors {
+            let opts = TurnOptions {
+                delay: actor.delay,
+                decide_at_once: spec.decide_at_once,
+            };
+            actor.strategy.turn(block, &mut arena, &actor.party, opts);
+        }
+    }
+    for w in &worlds {
+        w.check(&spec.parties)?;
+    }
+    // After the run, anyone may trigger the payouts (credit goes to whoever is owed);
+    // a keeper does it, then every party withdraws what it was credited.
+    let keeper = party_address("keeper");
+    for id in arena.claims().keys().copied().collect::<Vec<_>>() {
+        let r = arena.dispute_mut().payout(keeper, id);
+        if r.is_ok() {
+            arena.note_call("keeper", format!("payout bond of {}", short_id(&id)), &r);
+        }
+    }
+    for a in &actors {
+        let r = arena.dispute_mut().withdraw(a.party.address);
+        if r.is_ok() {
+            arena.note_call(&a.party.name, "withdraw".into(), &r);
+        }
+    }
+    let parties: Vec<Party> = actors
+        .iter()
+        .map(|a| Party {
+            name: a.party.name.clone(),
+            address: a.party.address,
+            info: LocalInfo::new(),
+        })
+        .collect();
+    for w in &worlds {
+        w.collect(&mut arena, &parties, &names)?;
+    }
+    let start_balances: Vec<(String, Address, U256)> = actors
+        .iter()
+        .map(|a| {
+            (
+                a.party.name.clone(),
+                a.party.address,
+                start_balances[&a.party.name],
+            )
+        })
+        .collect();
+    output::outcome(
+        &spec.name,
+        &mut arena,
+        &program,
+        &worlds,
+        &names,
+        &start_balances,
+    )
+}
+
+/// A timeline action on the dispute contract itself (not a world's).
+fn dispute_action(
+    action: &Action,
+    arena: &mut Arena<'_>,
+    party: &Party,
+) -> Result<(), ScenarioError> {
+    let program = arena.program();
+    match action {
+        Action::Claim(text) => {
+            let c = compile(program, text)?;
+            let _ = arena.claim(party, &c);
+        }
+        Action::Negation(text) => {
+            let c = compile(program, text)?.negate();
+            let _ = arena.claim(party, &c);
+        }
+        Action::Challenge(ch) => {
+            let target = compile(program, &ch.target)?;
+            let counter = compile(program, &ch.counter)?;
+            let how = How {
+                how: match ch.how.as_deref() {
+                    None | Some("operand") => 0,
+                    Some("conjunct") => 1,
+                    Some("instance") => 2,
+                    Some("negation") => 3,
+                    Some(o) => {
+                        return Err(ScenarioError::Invalid(format!(
+                            "unknown challenge kind `{o}`"
+                        )))
+                    }
+                },
+                index: ch.index,
+                instance: hex_bytes(&ch.instance)?,
+                ..How::default()
+            };
+            let _ = arena.challenge(party, &target, &how, &counter, &hex_bytes(&ch.witness)?);
+        }
+        Action::Spam(s) => {
+            let target = compile(program, &s.target)?;
+            for k in 0..s.count {
+                // Each spam challenge names a counter-claim that contradicts nothing.
+                let junk = compile(program, &format!("eq({k}, {})", k + 1))?;
+                let how = How {
+                    how: (k % 3) as u8,
+                    index: k,
+                    ..How::default()
+                };
+                let _ = arena.challenge(party, &target, &how, &junk, b"");
+            }
+        }
+        Action::Show(text) => {
+            let c = compile(program, text)?;
+            let verdict = Evaluator::new(&program.registry, program, &party.info)
+                .decide(&c)
+                .map_err(|e| ScenarioError::Invalid(format!("{text}: {e}")))?;
+            let Verdict::True(ev) = verdict else {
+                return Err(ScenarioError::Invalid(format!(
+                    "{} holds no witness for {text}",
+                    party.name
+                )));
+            };
+            let w = ev
+                .witnesses
+                .iter()
+                .find(|w| w.claim == c)
+                .map(|w| w.witness.clone())
+                .unwrap_or_default();
+            // A witness is shown for a claim on chain: claim it first if nobody has.
+            if arena.status(&c) == Status::None && arena.claim(party, &c).is_err() {
+                return Ok(());
+            }
+            let _ = arena.show_witness(party, &c, &w);
+        }
+        Action::Witness((text, w)) => {
+            let c = compile(program, text)?;
+            let _ = arena.show_witness(party, &c, &hex_bytes(&Some(w.clone()))?);
+        }
+        other => {
+            return Err(ScenarioError::Invalid(format!(
+                "`{}` needs a [{}] section",
+                other.key(),
+                other.section().unwrap_or("?")
+            )))
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds every party's local information after a world changed: its file's, plus its own
+/// address as `own` and its view of every world.
+fn refresh(
+    actors: &mut [Actor],
+    bases: &[LocalInfo],
+    worlds: &[Box<dyn World>],
+    parties: &[PartySpec],
+) -> Result<(), ScenarioError> {
+    for ((actor, base), spec) in actors.iter_mut().zip(bases).zip(parties) {
+        let mut info = base.clone();
+        info.add_own(actor.party.address);
+        for w in worlds {
+            w.inform(&mut info, actor.party.address, spec, parties)?;
+        }
+        actor.party.info = info;
+    }
+    Ok(())
+}
