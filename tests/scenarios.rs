@@ -55,3 +55,75 @@ fn every_scenario_runs_and_its_transcript_is_pinned() {
         });
     }
 }
+
+/// The rollup scenarios end as their comments say: the theft is refused by the bridge and
+/// the right output is finalized and paid out, whoever lies.
+#[test]
+fn rollup_scenarios_finalize_only_the_right_output() {
+    for (file, liar) in [
+        ("tests/scenarios/rollup_lying_proposer.toml", "mallory"),
+        ("tests/scenarios/rollup_honest_proposer.toml", "bob"),
+    ] {
+        let out = run_file(std::path::Path::new(file)).expect("runs");
+        let finals: Vec<&ogs::dispute::Entry> = out
+            .transcript
+            .iter()
+            .filter(|e| e.call.starts_with("finalize output"))
+            .collect();
+        assert!(
+            finals.iter().any(|e| e.outcome == "ok"),
+            "{file}: nothing finalized"
+        );
+        for e in &finals {
+            assert_eq!(
+                e.outcome == "ok",
+                e.actor != liar,
+                "{file}: {} → {}",
+                e.call,
+                e.outcome
+            );
+        }
+        let step = out.transcript.iter().find(|e| {
+            e.call.contains("witness mips_step(") && e.actor != liar && e.outcome == "ok"
+        });
+        assert!(step.is_some(), "{file}: no MIPS step proven on chain");
+        assert!(out
+            .transcript
+            .iter()
+            .any(|e| e.call == "withdraw" && e.actor == "user" && e.outcome == "ok"));
+        let liar_change = &out
+            .balances
+            .iter()
+            .find(|(n, _)| n == liar)
+            .expect("liar")
+            .1;
+        assert!(
+            liar_change.starts_with('-'),
+            "{file}: the liar gained {liar_change}"
+        );
+    }
+}
+
+/// A timeline entry does exactly one thing: none or two actions are refused, naming the entry.
+#[test]
+fn a_step_with_no_action_or_two_is_refused_with_its_place() {
+    let head =
+        "name = \"x\"\nsource = \"a.ogs\"\nwindow = 1\nblocks = 1\n[[party]]\nname = \"p\"\n";
+    for (body, want) in [
+        ("[[action]]\nblock = 3\nparty = \"p\"\n", "it has none"),
+        (
+            "[[action]]\nblock = 3\nparty = \"p\"\nclaim = \"a\"\nnegation = \"b\"\n",
+            "it has claim, negation",
+        ),
+        (
+            "[[action]]\nblock = 3\nparty = \"p\"\nclaimm = \"a\"\n",
+            "unknown variant `claimm`",
+        ),
+    ] {
+        let e = toml::from_str::<ogs::dispute::scenario::ScenarioSpec>(&format!("{head}{body}"))
+            .expect_err("refused");
+        let e = e.to_string();
+        assert!(e.contains(want), "{e}");
+        assert!(e.contains("block 3") && e.contains("`p`"), "{e}");
+    }
+}

@@ -137,11 +137,194 @@ fn party(name: &str, byte: u8, p: &Program, traces: &[&Arc<VmTrace>]) -> Party {
     }
 }
 
-struct Bridge {
-    address: Address,
+/// A `RollupBridge` deployed next to the dispute system with a genesis state, its batch
+/// submitted by the L2 users and sealed: what a rollup game and a `[rollup]` scenario world
+/// act on. Every call is noted in the arena's transcript.
+pub struct Bridge {
+    /// The bridge contract.
+    pub address: Address,
+    /// The rollup program's absolute prestate.
+    pub prestate: B256,
+    /// The `trace` definition the bridge's claims unfold.
+    pub facts: crate::systems::rollup::TraceFacts,
+    /// The genesis state.
+    pub genesis: State,
+    /// The state after the batch (the right output).
+    pub after: State,
+    /// The sealed batch, as the bridge emitted it.
+    pub batch: Vec<u8>,
 }
 
 impl Bridge {
+    /// Deploys the bridge from `operator` with the genesis funds, lets every L2 user submit its
+    /// transfer to the L1 inbox, and seals the batch (as `operator`); checks that the sealed
+    /// batch is the submitted one.
+    pub fn open(
+        a: &mut Arena,
+        operator: (&str, Address),
+        genesis: State,
+        batch: &Batch,
+    ) -> Result<Bridge, RollupError> {
+        let prestate = prestate()?;
+        let facts = trace_facts(a.program()).ok_or(RollupError::Program(ProgramError::NoTrace))?;
+        let mut after = genesis.clone();
+        after.apply(batch);
+        let mut code = bytecode("RollupBridge")?;
+        code.extend(
+            RollupBridge::constructorCall {
+                dispute: a.dispute().address,
+                prestate,
+                traceGroup: facts.group,
+                traceIndex: facts.index,
+                genesisState: Bytes::from(genesis.encode()),
+            }
+            .abi_encode(),
+        );
+        let funds = U256::from(genesis.total());
+        let (operator_name, operator) = operator;
+        let (address, r) = a
+            .dispute_mut()
+            .chain
+            .deploy(operator, Bytes::from(code), funds)
+            .map_err(DisputeError::from)?;
+        a.note_call(
+            operator_name,
+            format!(
+                "deploy RollupBridge, {} accounts, {} wei, prestate {}",
+                genesis.accounts.len(),
+                funds,
+                short(prestate.as_slice())
+            ),
+            &receipt(r),
+        );
+        let mut bridge = Bridge {
+            address,
+            prestate,
+            facts,
+            genesis,
+            after,
+            batch: Vec::new(),
+        };
+        // L2 users submit their transfers on L1, then anyone seals the batch.
+        for t in &batch.transfers {
+            let from = Address::from(t.from);
+            let call = RollupBridge::submitCall {
+                to: Address::from(t.to),
+                amount: t.amount,
+                nonce: t.nonce,
+            };
+            let what = format!(
+                "submit {} → {} amount {} nonce {}",
+                short(&t.from),
+                short(&t.to),
+                t.amount,
+                t.nonce
+            );
+            bridge.call(a, "user", from, what, call.abi_encode());
+        }
+        let sealed = Self::send(a, operator, address, RollupBridge::sealCall {}.abi_encode());
+        a.note_call(operator_name, "seal the batch".into(), &sealed);
+        let sealed = sealed.map_err(|e| RollupError::Bridge("seal", e.to_string()))?;
+        bridge.batch = sealed
+            .logs
+            .iter()
+            .find_map(|l| RollupBridge::BatchSealed::decode_log_data(&l.data).ok())
+            .map(|e| e.batch.to_vec())
+            .ok_or_else(|| RollupError::Bridge("seal", "no BatchSealed event".into()))?;
+        if Batch::decode(&bridge.batch).ok().as_ref() != Some(batch) {
+            return Err(RollupError::Bridge(
+                "seal",
+                "the sealed batch is not the submitted one".into(),
+            ));
+        }
+        Ok(bridge)
+    }
+
+    /// The right output root: the state after the batch.
+    pub fn right_root(&self) -> [u8; 32] {
+        self.after.root()
+    }
+
+    /// A wrong output root: the right state with a million wei more in the first account.
+    pub fn theft_root(&self) -> [u8; 32] {
+        let mut theft = self.after.clone();
+        if let Some(acc) = theft.accounts.first_mut() {
+            acc.balance = acc.balance.wrapping_add(1_000_000);
+        }
+        theft.root()
+    }
+
+    /// The program's inputs for an output claiming `claimed`.
+    pub fn inputs(&self, claimed: [u8; 32]) -> RollupInputs {
+        RollupInputs {
+            state: self.genesis.encode(),
+            batch: self.batch.clone(),
+            claimed,
+        }
+    }
+
+    /// `who` claims the output of its recorded run `run`.
+    pub fn propose(&self, a: &mut Arena, who: &Party, run: &VmTrace) -> Result<Claim, RollupError> {
+        let claim = output_claim(a.program(), self.prestate, run)?;
+        a.claim(who, &claim)?;
+        Ok(claim)
+    }
+
+    /// `who` asks the bridge to finalize the output of `run` (it does only if its claim was
+    /// decided True); whether it did.
+    pub fn finalize(&self, a: &mut Arena, who: &Party, run: &VmTrace) -> bool {
+        let call = RollupBridge::finalizeCall {
+            claimed: run.inputs().map(|i| i.claimed).unwrap_or_default(),
+            final_: run.end(),
+            n: U256::from(run.steps()),
+        };
+        let what = format!("finalize output {}", short(call.claimed.as_slice()));
+        self.call(a, &who.name, who.address, what, call.abi_encode())
+    }
+
+    /// Whether the bridge's latest finalized root is the right one.
+    pub fn finalized_right_root(&self, a: &mut Arena) -> Result<bool, RollupError> {
+        let latest = Self::send(
+            a,
+            Address::ZERO,
+            self.address,
+            RollupBridge::latestRootCall {}.abi_encode(),
+        )?;
+        Ok(latest.output.as_ref() == self.right_root().as_slice())
+    }
+
+    /// Every account with withdrawals proves them against the finalized right root and
+    /// withdraws; the wei paid out on L1.
+    pub fn withdraw_all(&self, a: &mut Arena) -> u128 {
+        let mut withdrawn = 0u128;
+        let state = Bytes::from(self.after.encode());
+        for (i, acc) in self.after.accounts.iter().enumerate() {
+            if acc.withdrawn == 0 {
+                continue;
+            }
+            let owner = Address::from(acc.address);
+            let before = a.dispute_mut().chain.balance(owner);
+            let prove = RollupBridge::proveWithdrawalCall {
+                root: B256::from(self.right_root()),
+                state: state.clone(),
+                index: U256::from(i),
+            };
+            let what = format!(
+                "prove withdrawal of {} by {}",
+                acc.withdrawn,
+                short(&acc.address)
+            );
+            if self.call(a, "user", owner, what, prove.abi_encode()) {
+                let what = "withdraw".to_string();
+                let data = RollupBridge::withdrawCall {}.abi_encode();
+                self.call(a, "user", owner, what, data);
+            }
+            let gained = a.dispute_mut().chain.balance(owner).saturating_sub(before);
+            withdrawn += gained.saturating_to::<u128>();
+        }
+        withdrawn
+    }
+
     fn send(
         a: &mut Arena,
         from: Address,
@@ -178,100 +361,23 @@ pub fn genesis_and_batch(game: &RollupGame) -> (State, Batch) {
 /// Plays a game (see the module docs).
 pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     let p = program();
-    let prestate = prestate()?;
     let (genesis, batch) = genesis_and_batch(game);
-    let mut after = genesis.clone();
-    after.apply(&batch);
 
     let mut a = Arena::new(&p, game.bond, game.window)?;
     let rich = U256::from(10u128.pow(24));
-    // Deploy the bridge with the genesis funds.
+    // Deploy the bridge with the genesis funds; the users submit the batch, it is sealed.
     let deployer = Address::repeat_byte(0xb0);
     a.dispute_mut().chain.set_balance(deployer, rich);
-    let facts = trace_facts(&p).ok_or_else(|| RollupError::Program(ProgramError::NoTrace))?;
-    let mut code = bytecode("RollupBridge")?;
-    code.extend(
-        RollupBridge::constructorCall {
-            dispute: a.dispute_mut().address,
-            prestate,
-            traceGroup: facts.group,
-            traceIndex: facts.index,
-            genesisState: Bytes::from(genesis.encode()),
-        }
-        .abi_encode(),
-    );
-    let funds = U256::from(genesis.total());
-    let (bridge, r) = a
-        .dispute_mut()
-        .chain
-        .deploy(deployer, Bytes::from(code), funds)
-        .map_err(DisputeError::from)?;
-    let bridge = Bridge { address: bridge };
-    a.note_call(
-        "operator",
-        format!(
-            "deploy RollupBridge, {} accounts, {} wei, prestate {}",
-            genesis.accounts.len(),
-            funds,
-            short(prestate.as_slice())
-        ),
-        &receipt(r),
-    );
-    // L2 users submit their transfers on L1, then anyone seals the batch.
-    for t in &batch.transfers {
-        let from = Address::from(t.from);
-        let call = RollupBridge::submitCall {
-            to: Address::from(t.to),
-            amount: t.amount,
-            nonce: t.nonce,
-        };
-        let what = format!(
-            "submit {} → {} amount {} nonce {}",
-            short(&t.from),
-            short(&t.to),
-            t.amount,
-            t.nonce
-        );
-        bridge.call(&mut a, "user", from, what, call.abi_encode());
-    }
-    let sealed = Bridge::send(
-        &mut a,
-        deployer,
-        bridge.address,
-        RollupBridge::sealCall {}.abi_encode(),
-    );
-    a.note_call("operator", "seal the batch".into(), &sealed);
-    let sealed = sealed.map_err(|e| RollupError::Bridge("seal", e.to_string()))?;
-    let batch_bytes = sealed
-        .logs
-        .iter()
-        .find_map(|l| RollupBridge::BatchSealed::decode_log_data(&l.data).ok())
-        .map(|e| e.batch.to_vec())
-        .ok_or_else(|| RollupError::Bridge("seal", "no BatchSealed event".into()))?;
-    if Batch::decode(&batch_bytes).ok().as_ref() != Some(&batch) {
-        return Err(RollupError::Bridge(
-            "seal",
-            "the sealed batch is not the submitted one".into(),
-        ));
-    }
+    let bridge = Bridge::open(&mut a, ("operator", deployer), genesis, &batch)?;
+    let facts = bridge.facts;
 
     // The proposer's output and run.
-    let right = after.root();
+    let right = bridge.right_root();
     let claimed = match game.proposer {
         Role::Honest => right,
-        Role::Liar { .. } => {
-            let mut theft = after.clone();
-            if let Some(acc) = theft.accounts.first_mut() {
-                acc.balance = acc.balance.wrapping_add(1_000_000);
-            }
-            theft.root()
-        }
+        Role::Liar { .. } => bridge.theft_root(),
     };
-    let inputs = RollupInputs {
-        state: genesis.encode(),
-        batch: batch_bytes.clone(),
-        claimed,
-    };
+    let inputs = bridge.inputs(claimed);
     let honest_started = Instant::now();
     let mut honest_time = Duration::ZERO;
     let proposer_run = record(&inputs, game.proposer, game.seed ^ 0x9e37)?;
@@ -289,9 +395,8 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     for who in [&proposer, &challenger, &keeper] {
         a.dispute_mut().chain.set_balance(who.address, rich);
     }
-    let claim = output_claim(&p, prestate, &proposer_run)?;
     let first_entry = a.log().len();
-    a.claim(&proposer, &claim)?;
+    let claim = bridge.propose(&mut a, &proposer, &proposer_run)?;
     // Block by block, each side answers what it can.
     let mut idle = 0;
     while idle < 2 {
@@ -337,7 +442,7 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
         }
     }
     let mut path: Vec<(usize, u64)> = a
-        .claims
+        .claims()
         .values()
         .filter_map(|c| match c {
             Claim::Call { group, args, .. } if *group == facts.group => {
@@ -354,16 +459,7 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
 
     // The bridge: finalize the output if it is True; otherwise the honest party claims the
     // right output and finalizes that.
-    let finalize = |a: &mut Arena, who: &Party, t: &VmTrace| {
-        let call = RollupBridge::finalizeCall {
-            claimed: t.inputs().map(|i| i.claimed).unwrap_or_default(),
-            final_: t.end(),
-            n: U256::from(t.steps()),
-        };
-        let what = format!("finalize output {}", short(call.claimed.as_slice()));
-        bridge.call(a, &who.name, who.address, what, call.abi_encode())
-    };
-    let mut done = finalize(&mut a, &proposer, &proposer_run);
+    let mut done = bridge.finalize(&mut a, &proposer, &proposer_run);
     if !done {
         let honest_inputs = RollupInputs {
             claimed: right,
@@ -373,49 +469,19 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
         let run = record(&honest_inputs, Role::Honest, 0)?;
         honest_time += t.elapsed();
         let honest = party("challenger", 0x22, &p, &[&challenger_run, &run]);
-        let right_claim = output_claim(&p, prestate, &run)?;
-        a.claim(&honest, &right_claim)?;
+        bridge.propose(&mut a, &honest, &run)?;
         a.wait(game.window + 1);
         a.settle(&keeper);
-        done = finalize(&mut a, &honest, &run);
+        done = bridge.finalize(&mut a, &honest, &run);
     }
-    let latest = Bridge::send(
-        &mut a,
-        Address::ZERO,
-        bridge.address,
-        RollupBridge::latestRootCall {}.abi_encode(),
-    )?;
-    let finalized_right_root = done && latest.output.as_ref() == right.as_slice();
+    let finalized_right_root = done && bridge.finalized_right_root(&mut a)?;
 
     // Withdrawals: prove each account's `withdrawn` against the finalized root, then withdraw.
-    let mut withdrawn = 0u128;
-    if finalized_right_root {
-        let state = Bytes::from(after.encode());
-        for (i, acc) in after.accounts.iter().enumerate() {
-            if acc.withdrawn == 0 {
-                continue;
-            }
-            let owner = Address::from(acc.address);
-            let before = a.dispute_mut().chain.balance(owner);
-            let prove = RollupBridge::proveWithdrawalCall {
-                root: B256::from(right),
-                state: state.clone(),
-                index: U256::from(i),
-            };
-            let what = format!(
-                "prove withdrawal of {} by {}",
-                acc.withdrawn,
-                short(&acc.address)
-            );
-            if bridge.call(&mut a, "user", owner, what, prove.abi_encode()) {
-                let what = "withdraw".to_string();
-                let data = RollupBridge::withdrawCall {}.abi_encode();
-                bridge.call(&mut a, "user", owner, what, data);
-            }
-            let gained = a.dispute_mut().chain.balance(owner).saturating_sub(before);
-            withdrawn += gained.saturating_to::<u128>();
-        }
-    }
+    let withdrawn = if finalized_right_root {
+        bridge.withdraw_all(&mut a)
+    } else {
+        0
+    };
     let transcript = a.render(&claim);
     let honest_hashes = match (game.proposer, game.challenger) {
         (Role::Honest, _) => proposer_run.hashes_computed(),

@@ -125,10 +125,50 @@
 //! bob⟩`, chain commitments `chain@2` (after block 2), channel updates `update
 //! 5 [3 ether, 2 ether]`, parties by name, and claims that are a definition of
 //! the claim file applied to such values by that call (`not unspent(⟨…⟩)`).
+//!
+//! ## Rollup
+//!
+//! A `[rollup]` section deploys a `RollupBridge` (`predicates/rollup.ogs`) holding a
+//! generated genesis state; the L2 users submit a generated batch to its inbox and the
+//! operator seals it at the start. Parties with `rollup = …` run the rollup program (the
+//! MIPS guest) on the inputs of every proposed output: `"honest"`, `"liar"` (believing the
+//! run wrongly at its exit) or `{ liar_from = N }` (wrongly from step `N` on); their
+//! evaluator decides the bisection from those runs, and the one MIPS step at the bottom is
+//! checked on chain.
+//!
+//! ```toml
+//! source = "../../predicates/rollup.ogs"
+//!
+//! [rollup]
+//! operator = "operator"                        # a party: deploys the bridge, seals the batch
+//! seed = 1                                     # genesis and batch generator (default 1)
+//! accounts = 32                                # genesis accounts (default 32)
+//! transfers = 40                               # L2 transfers in the batch (default 40)
+//!
+//! [[party]]
+//! name = "mallory"
+//! rollup = "liar"
+//!
+//! [[action]]
+//! block = 1
+//! party = "mallory"
+//! propose = "theft"                            # or "right": claim that output from its run
+//!
+//! [[action]]
+//! block = 300
+//! party = "carol"
+//! finalize_output = "right"                    # RollupBridge.finalize (only a True claim)
+//!
+//! [[action]]
+//! block = 301
+//! party = "carol"
+//! withdrawals = "all"                          # every L2 withdrawal proven and paid on L1
+//! ```
 
 mod channel;
 mod output;
 mod plasma;
+mod rollup;
 mod util;
 mod world;
 
@@ -194,6 +234,9 @@ pub struct PartySpec {
     /// still knows its own signatures).
     #[serde(default)]
     pub missing_signatures: Vec<TransferRef>,
+    /// How it runs the rollup program (`[rollup]` only); parties without one know no run.
+    #[serde(default)]
+    pub rollup: Option<RunSpec>,
 }
 
 /// The `[plasma]` section: a `PlasmaChain` next to the dispute system.
@@ -355,6 +398,14 @@ pub enum Action {
     ChannelExit(NonceRef),
     /// Call `ChannelPayout.settle` with the update with this nonce.
     Settle(NonceRef),
+    /// Claim the rollup output of the sealed batch with this root (`right` or `theft`), from
+    /// the party's own run of the program.
+    Propose(String),
+    /// Ask `RollupBridge` to finalize the output with this root (`right` or `theft`).
+    FinalizeOutput(String),
+    /// Every L2 account proves its withdrawals against the finalized root and withdraws on L1
+    /// (`withdrawals = "all"`).
+    Withdrawals(String),
 }
 
 impl Action {
@@ -375,6 +426,9 @@ impl Action {
             Action::Update(_) => "update",
             Action::ChannelExit(_) => "channel_exit",
             Action::Settle(_) => "settle",
+            Action::Propose(_) => "propose",
+            Action::FinalizeOutput(_) => "finalize_output",
+            Action::Withdrawals(_) => "withdrawals",
         }
     }
 
@@ -386,6 +440,9 @@ impl Action {
             }
             Action::Fund(_) | Action::Update(_) | Action::ChannelExit(_) | Action::Settle(_) => {
                 Some("channel")
+            }
+            Action::Propose(_) | Action::FinalizeOutput(_) | Action::Withdrawals(_) => {
+                Some("rollup")
             }
             _ => None,
         }
@@ -409,7 +466,8 @@ impl<'de> Deserialize<'de> for Step {
             return Err(D::Error::custom(format!(
                 "the action of `{party}` in block {block} must have exactly one of claim, \
                  negation, challenge, spam, witness, show, deposit, commit, exit, finalize, \
-                 fund, update, channel_exit, settle; it has {}",
+                 fund, update, channel_exit, settle, propose, finalize_output, withdrawals; \
+                 it has {}",
                 if keys.is_empty() {
                     "none".to_string()
                 } else {
@@ -462,6 +520,51 @@ pub struct ScenarioSpec {
     /// A payment channel to open in a `ChannelPayout`.
     #[serde(default)]
     pub channel: Option<ChannelSpec>,
+    /// A rollup bridge with a sealed batch, whose output is claimed.
+    #[serde(default)]
+    pub rollup: Option<RollupSpec>,
+}
+
+/// The `[rollup]` section: a `RollupBridge` next to the dispute system holding a generated
+/// genesis state, with a generated batch of L2 transfers submitted and sealed at the start.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RollupSpec {
+    /// The party that deploys the bridge and seals the batch.
+    pub operator: String,
+    /// Seed of the genesis state and the batch.
+    #[serde(default = "one")]
+    pub seed: u64,
+    /// Genesis accounts.
+    #[serde(default = "default_accounts")]
+    pub accounts: usize,
+    /// Transfers in the batch.
+    #[serde(default = "default_transfers")]
+    pub transfers: usize,
+}
+
+fn one() -> u64 {
+    1
+}
+
+fn default_accounts() -> usize {
+    32
+}
+
+fn default_transfers() -> usize {
+    40
+}
+
+/// How a party runs the rollup program (`rollup = "honest"` in its `[[party]]`).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RunSpec {
+    /// Its real run.
+    Honest,
+    /// A run it believes wrongly at the last step only (the exit).
+    Liar,
+    /// A run it believes wrongly from this step on.
+    LiarFrom(u64),
 }
 
 fn default_block_time() -> u64 {
@@ -498,6 +601,7 @@ pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
     let sections: Vec<&str> = [
         spec.plasma.as_ref().map(|_| "plasma"),
         spec.channel.as_ref().map(|_| "channel"),
+        spec.rollup.as_ref().map(|_| "rollup"),
     ]
     .into_iter()
     .flatten()
@@ -572,6 +676,13 @@ pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
     if let Some(cs) = &spec.channel {
         let ch = channel::Channel::deploy(&mut arena, cs, &spec.parties, &names)?;
         worlds.push(Box::new(ch));
+    }
+    if let Some(rs) = &spec.rollup {
+        worlds.push(Box::new(rollup::Rollup::deploy(
+            &mut arena,
+            rs,
+            &spec.parties,
+        )?));
     }
     for w in &worlds {
         let (address, name) = w.contract();

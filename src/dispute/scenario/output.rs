@@ -363,6 +363,7 @@ pub(super) fn outcome(
         let (address, name) = w.contract();
         let held = arena.dispute_mut().chain.balance(address);
         balances.push((name.into(), format!("+{held}")));
+        balances.extend(w.other_balances());
     }
     Ok(Outcome {
         name: name.to_string(),

@@ -73,6 +73,11 @@ pub(super) trait World {
     ) -> Result<(), ScenarioError> {
         Ok(())
     }
+    /// Balance changes of accounts that are not parties (e.g. L2 users paid on L1), as
+    /// `(name, signed wei)`, so the outcome accounts for every wei.
+    fn other_balances(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
     /// Adds its values to the readable names of claim texts.
     fn labels(&self, labels: &mut Labels, names: &Names) -> Result<(), ScenarioError>;
 }
