@@ -6,6 +6,7 @@
 //! else in the crate) and the command-line front end ([`cli`]). See `ARCHITECTURE.md`
 //! for the map and the invariants.
 #![warn(missing_docs)]
+#![deny(unreachable_pub)]
 
 pub mod chain;
 pub mod cli;

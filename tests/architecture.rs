@@ -245,10 +245,10 @@ fn the_deployed_registry_holds_the_rust_registry() {
     assert_eq!(rust.len(), 20, "every built-in verifier and quantifier");
 }
 
-/// A registry with a verifier no built-in system owns still deploys it (before the dispute
-/// contract), and a plan that names a missing constructor argument is refused with its name.
+/// A registry with only `eq` deploys `eq` and the dispute contract — no MIPS, whose system is
+/// not used — and a plan that names a missing constructor argument is refused with its name.
 #[test]
-fn deploy_plans_cover_foreign_entries_and_refuse_missing_arguments() {
+fn deploy_plans_hold_only_what_the_registry_uses_and_refuse_missing_arguments() {
     use ogs::chain::dispute::{Deploy, DeployPlan, DisputeError};
     let mut registry = ogs::logic::Registry::empty();
     for e in ogs::systems::standard().entries() {
@@ -269,14 +269,6 @@ fn deploy_plans_cover_foreign_entries_and_refuse_missing_arguments() {
                 args: vec![]
             },
             Deploy::Dispute,
-            Deploy::Support {
-                contract: "PreimageOracle",
-                args: vec![]
-            },
-            Deploy::Support {
-                contract: "MIPS",
-                args: vec!["PreimageOracle"]
-            },
         ]
     );
     let bad = DeployPlan(vec![Deploy::Support {
@@ -288,4 +280,66 @@ fn deploy_plans_cover_foreign_entries_and_refuse_missing_arguments() {
         Err(e) => panic!("wrong error: {e}"),
         Ok(_) => panic!("a plan without its dependency deployed"),
     }
+}
+
+/// Inside the core, modules do not import each other in a cycle (a cycle there once tied
+/// local information, the registry and the VM traces together).
+#[test]
+fn the_core_modules_form_no_cycle() {
+    let mut edges: Vec<(String, String)> = Vec::new();
+    let mut nodes = BTreeSet::new();
+    for f in rust_files("src/logic") {
+        let name = f.file_stem().expect("stem").to_string_lossy().to_string();
+        if name == "mod" {
+            continue;
+        }
+        nodes.insert(name.clone());
+        let text = std::fs::read_to_string(&f).expect("read");
+        for prefix in ["super::", "crate::logic::"] {
+            for (i, _) in text.match_indices(prefix) {
+                let to: String = text[i + prefix.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !to.is_empty() && to != name {
+                    edges.push((name.clone(), to));
+                }
+            }
+        }
+    }
+    edges.retain(|(_, to)| nodes.contains(to));
+    // Depth-first search for a back edge.
+    fn visit(
+        n: &str,
+        edges: &[(String, String)],
+        state: &mut std::collections::BTreeMap<String, u8>,
+        path: &mut Vec<String>,
+    ) -> Option<Vec<String>> {
+        match state.get(n) {
+            Some(1) => {
+                let at = path.iter().position(|p| p == n).unwrap_or(0);
+                let mut cycle = path[at..].to_vec();
+                cycle.push(n.to_string());
+                return Some(cycle);
+            }
+            Some(2) => return None,
+            _ => {}
+        }
+        state.insert(n.to_string(), 1);
+        path.push(n.to_string());
+        for (_, to) in edges.iter().filter(|(from, _)| from == n) {
+            if let Some(c) = visit(to, edges, state, path) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        state.insert(n.to_string(), 2);
+        None
+    }
+    let mut state = std::collections::BTreeMap::new();
+    for n in &nodes {
+        let cycle = visit(n, &edges, &mut state, &mut Vec::new());
+        assert!(cycle.is_none(), "import cycle in src/logic: {cycle:?}");
+    }
+    assert!(nodes.contains("local") && nodes.contains("registry"));
 }

@@ -21,7 +21,7 @@ const BOND: u64 = 1_000_000;
 fn info(file: &str) -> LocalInfo {
     LocalInfo::from_json(
         &std::fs::read_to_string(format!("examples/channel/{file}")).expect("example"),
-        &ogs::systems::standard(),
+        ogs::systems::standard().info_sections(),
     )
     .expect("valid")
 }

@@ -489,15 +489,18 @@ fn forged_channel_signature_is_not_a_witness() {
 
 #[test]
 fn local_info_json_errors_name_the_place() {
-    let e = LocalInfo::from_json("{ \"preimages\": [\"0x12\", ] }", &ogs::systems::standard())
-        .expect_err("trailing comma");
+    let e = LocalInfo::from_json(
+        "{ \"preimages\": [\"0x12\", ] }",
+        ogs::systems::standard().info_sections(),
+    )
+    .expect_err("trailing comma");
     assert!(matches!(e, LocalInfoError::Json { line: 1, .. }), "{e}");
-    let e = LocalInfo::from_json("{ \"oops\": 1 }", &ogs::systems::standard())
+    let e = LocalInfo::from_json("{ \"oops\": 1 }", ogs::systems::standard().info_sections())
         .expect_err("unknown field");
     assert!(e.to_string().contains("oops"), "{e}");
     let e = LocalInfo::from_json(
         "{ \"channels\": [{ \"id\": \"0x12\", \"participants\": [] }] }",
-        &ogs::systems::standard(),
+        ogs::systems::standard().info_sections(),
     )
     .expect_err("short id");
     assert!(e.to_string().contains("line 1"), "{e}");
@@ -515,7 +518,8 @@ fn local_info_json_errors_name_the_place() {
         hex::encode(good),
         hex::encode(forged)
     );
-    let e = LocalInfo::from_json(&json, &ogs::systems::standard()).expect_err("forged");
+    let e =
+        LocalInfo::from_json(&json, ogs::systems::standard().info_sections()).expect_err("forged");
     assert!(
         e.to_string()
             .starts_with("channels[0].updates[0].signatures[1]"),
@@ -523,14 +527,14 @@ fn local_info_json_errors_name_the_place() {
     );
     let e = LocalInfo::from_json(
         &json.replace(&hex::encode(forged), "00"),
-        &ogs::systems::standard(),
+        ogs::systems::standard().info_sections(),
     )
     .expect_err("short");
     assert!(e.to_string().contains("65 bytes"), "{e}");
     // And the good half alone loads.
     let ok = json.replace(&format!("\"0x{}\"", hex::encode(forged)), "null");
-    assert!(LocalInfo::from_json(&ok, &ogs::systems::standard()).is_ok());
-    let e = LocalInfo::from_json(r#"{ "signatures": [{ "message": "0x0000000000000000000000000000000000000000000000000000000000000001", "signer": "0x0000000000000000000000000000000000000001", "signature": "0x00" }] }"#, &ogs::systems::standard()).expect_err("bad");
+    assert!(LocalInfo::from_json(&ok, ogs::systems::standard().info_sections()).is_ok());
+    let e = LocalInfo::from_json(r#"{ "signatures": [{ "message": "0x0000000000000000000000000000000000000000000000000000000000000001", "signer": "0x0000000000000000000000000000000000000001", "signature": "0x00" }] }"#, ogs::systems::standard().info_sections()).expect_err("bad");
     assert!(e.to_string().starts_with("signatures[0]"), "{e}");
 }
 

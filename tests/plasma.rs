@@ -1483,7 +1483,8 @@ fn local_info_json_lists_plasma_chains() {
         c = addr(CAROL),
         z = Address::ZERO,
     );
-    let info = LocalInfo::from_json(&json, &ogs::systems::standard()).expect("parses");
+    let info =
+        LocalInfo::from_json(&json, ogs::systems::standard().info_sections()).expect("parses");
     let pc = info.plasma_chain(&chain).expect("listed");
     assert_eq!(pc.blocks().len(), 2);
     assert_eq!(pc.blocks()[0][0].transfer, d);
@@ -1502,12 +1503,12 @@ fn local_info_json_lists_plasma_chains() {
     assert!(info.signature(&later.digest(), &addr(BOB)).is_some());
     // A signature by the wrong key is refused, and the error names it.
     let bad = json.replace(&later_sig, &sig);
-    let e = LocalInfo::from_json(&bad, &ogs::systems::standard())
+    let e = LocalInfo::from_json(&bad, ogs::systems::standard().info_sections())
         .expect_err("refused")
         .to_string();
     assert!(e.contains("plasma_chains[0].signed[0].signature"), "{e}");
     let bad = json.replace(&format!("\"0x{sig}\""), "\"0x1234\"");
-    let e = LocalInfo::from_json(&bad, &ogs::systems::standard())
+    let e = LocalInfo::from_json(&bad, ogs::systems::standard().info_sections())
         .expect_err("refused")
         .to_string();
     assert!(
@@ -1518,9 +1519,9 @@ fn local_info_json_lists_plasma_chains() {
         "\"plasma_chains\": [{",
         &format!("\"plasma_chains\": [{{ \"chain\": \"{chain:#x}\" }}, {{"),
     );
-    assert!(LocalInfo::from_json(&twice, &ogs::systems::standard()).is_err());
+    assert!(LocalInfo::from_json(&twice, ogs::systems::standard().info_sections()).is_err());
     let unknown = json.replace("\"complete\": true", "\"complete\": true, \"extra\": 1");
-    assert!(LocalInfo::from_json(&unknown, &ogs::systems::standard()).is_err());
+    assert!(LocalInfo::from_json(&unknown, ogs::systems::standard().info_sections()).is_err());
 }
 
 // ================================================================== evaluator == chain

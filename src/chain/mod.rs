@@ -4,10 +4,10 @@
 //! (systems hand it a [`dispute::DeployPlan`]) and nothing of the dispute games above it.
 
 pub mod artifacts;
-pub mod backend;
+mod backend;
 pub mod dispute;
-pub mod evm;
+mod evm;
 
 pub use backend::{Backend, DevBackend};
 pub use dispute::{Deploy, DeployPlan, Dispute, DisputeError, DisputeEvent, How, Status};
-pub use evm::{Chain, ChainError, Receipt};
+pub use evm::{Chain, ChainError, Receipt, CHAIN_ID, SPEC, TX_GAS_LIMIT};

@@ -78,7 +78,7 @@ pub enum MipsCmd {
 }
 
 /// Runs a `mips` subcommand; returns the process exit code.
-pub fn run(cmd: MipsCmd) -> Result<i32> {
+pub(super) fn run(cmd: MipsCmd) -> Result<i32> {
     match cmd {
         MipsCmd::Run {
             elf,

@@ -9,7 +9,7 @@ use serde_json::{json, Value as Json};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-pub mod mips;
+mod mips;
 
 /// ogs: write claims, decide them from local information, encode them for the dispute contract.
 #[derive(Parser, Debug)]
@@ -456,7 +456,7 @@ fn load_info(path: Option<&std::path::Path>) -> Result<LocalInfo> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            LocalInfo::from_json(&text, &crate::systems::standard())
+            LocalInfo::from_json(&text, crate::systems::standard().info_sections())
                 .map_err(|e| anyhow!("{}: {e}", path.display()))
         }
         None => Ok(LocalInfo::new()),

@@ -40,14 +40,14 @@
 
 pub mod check;
 pub mod elf;
-pub mod error;
+mod error;
 mod exec;
 pub mod insn;
 pub mod memory;
-pub mod oracle;
+mod oracle;
 pub mod state;
 pub mod vm;
-pub mod witness;
+mod witness;
 
 pub use elf::{load_elf, ElfError, LoadedProgram};
 pub use error::VmError;

@@ -240,6 +240,17 @@ impl<O> Vm<O> {
         self.state.pc
     }
 
+    /// Whether the next step is a `read` from the pre-image oracle (`syscall` with `$v0` =
+    /// read and `$a0` = the pre-image fd): the steps whose on-chain check needs a pre-image
+    /// part loaded into the oracle first.
+    pub fn next_reads_preimage(&self) -> bool {
+        const SYSCALL: u32 = 0x0000_000c;
+        let regs = &self.state.registers;
+        self.memory.load_word(self.state.pc) == SYSCALL
+            && regs[2] == exec::syscall::nr::READ
+            && regs[4] == exec::syscall::fd::PREIMAGE_READ
+    }
+
     /// The general-purpose registers.
     pub fn registers(&self) -> &[u32; 32] {
         &self.state.registers

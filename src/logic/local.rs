@@ -29,7 +29,6 @@
 //! with their systems); a key no section claims is an error, as is a key given twice.
 
 use super::crypto::{merkle_root, recover};
-use super::registry::Registry;
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -264,17 +263,19 @@ impl LocalInfo {
         Self::default()
     }
 
-    /// Parses and checks the JSON format of the module docs: the core sections, then each
-    /// section the registry's systems read, in registration order. Every signature is
-    /// verified; the error names the entry that is wrong, or the line and column.
-    pub fn from_json(text: &str, registry: &Registry) -> Result<Self, LocalInfoError> {
+    /// Parses and checks the JSON format of the module docs: the core sections, then each of
+    /// `sections` (the ones systems registered: `Registry::info_sections`), in order. Every
+    /// signature is verified; the error names the entry that is wrong, or the line and column.
+    pub fn from_json(
+        text: &str,
+        sections: &[std::sync::Arc<dyn InfoSection>],
+    ) -> Result<Self, LocalInfoError> {
         let json_error = |e: serde_json::Error| LocalInfoError::Json {
             line: e.line(),
             column: e.column(),
             message: e.to_string(),
         };
         let top: TopLevel<'_> = serde_json::from_str(text).map_err(json_error)?;
-        let sections = registry.info_sections();
         for (key, raw) in &top.0 {
             if !CORE_KEYS.contains(&key.as_str()) && !sections.iter().any(|s| s.key() == key) {
                 let known: Vec<String> = CORE_KEYS

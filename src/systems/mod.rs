@@ -79,7 +79,8 @@ pub struct Prepared {
 /// The deployment of the dispute system for `registry`: for each system in [`all`] order, its
 /// support contracts, then its verifiers and quantifiers in registration order; the dispute
 /// contract after the systems deployed before it; a registry entry no built-in system owns
-/// goes first. Only names in `registry` are deployed.
+/// goes first. Only names in `registry` are deployed, and a system none of whose names are
+/// there deploys nothing (not even its support contracts).
 pub fn deploy_plan(registry: &Registry) -> DeployPlan {
     let systems = all();
     let owned: Vec<Vec<&'static str>> = systems
@@ -103,6 +104,10 @@ pub fn deploy_plan(registry: &Registry) -> DeployPlan {
         .collect();
     let mut late = Vec::new();
     for (s, names) in systems.iter().zip(&owned) {
+        if !registry.entries().any(|e| names.contains(&e.name())) {
+            // None of its verifiers or quantifiers is used: nothing of it is deployed.
+            continue;
+        }
         let mut steps = s.support_contracts();
         steps.extend(
             registry

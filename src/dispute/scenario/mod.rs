@@ -632,7 +632,7 @@ pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
                 let path = dir.join(f);
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| ScenarioError::Io(path.clone(), e))?;
-                LocalInfo::from_json(&text, &program.registry)
+                LocalInfo::from_json(&text, program.registry.info_sections())
                     .map_err(|e| ScenarioError::Info(path.clone(), e.to_string()))?
             }
             None => LocalInfo::new(),

@@ -58,15 +58,15 @@ const REG_A3: usize = 7;
 /// Error return value (`-1`).
 const SYS_ERROR: u32 = u32::MAX;
 /// errno: bad file descriptor.
-pub const EBADF: u32 = 0x9;
+pub(crate) const EBADF: u32 = 0x9;
 /// errno: invalid argument.
-pub const EINVAL: u32 = 0x16;
+pub(crate) const EINVAL: u32 = 0x16;
 /// fcntl: get file descriptor flags.
 const F_GETFD: u32 = 1;
 /// fcntl: get file status flags.
 const F_GETFL: u32 = 3;
 /// Fixed program break returned by `brk`.
-pub const PROGRAM_BREAK: u32 = 0x4000_0000;
+pub(crate) const PROGRAM_BREAK: u32 = 0x4000_0000;
 /// mmap rounds sizes up to this page size.
 const MMAP_PAGE_SIZE: u32 = 4096;
 /// Length of the big-endian length prefix before a pre-image.
@@ -79,7 +79,7 @@ const MAX_HOST_COPY: usize = 16 << 20;
 
 /// The pre-image part a step read, for loading into the on-chain oracle before the step.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PreimageRead {
+pub(crate) struct PreimageRead {
     /// Key as the program wrote it (local keys are not localized).
     pub key: PreimageKey,
     /// The pre-image, without its length prefix.

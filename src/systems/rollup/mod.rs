@@ -41,7 +41,7 @@ pub mod bridge;
 pub mod onchain;
 pub mod program;
 pub(crate) mod quantifiers;
-pub mod trace;
+mod trace;
 pub(crate) mod verifiers;
 
 pub use trace::{LocalInputs, TraceFacts, TraceKnowledge, VmTrace, MIPS_WITNESS_SIZE};

@@ -108,12 +108,7 @@ pub fn oracle_read_steps(inputs: &RollupInputs, limit: usize) -> Result<Vec<u64>
     let mut vm = Vm::from_elf(PROGRAM, inputs.oracle())?;
     let mut steps = Vec::new();
     while !vm.exited() && steps.len() < limit && vm.step_count() < MAX_STEPS {
-        let regs = vm.registers();
-        let is_syscall = vm.memory().load_word(vm.pc()) == 0x0000_000c;
-        if is_syscall
-            && regs[2] == crate::fpvm::nr::READ
-            && regs[4] == crate::fpvm::fd::PREIMAGE_READ
-        {
+        if vm.next_reads_preimage() {
             steps.push(vm.step_count());
         }
         vm.step()?;

@@ -344,7 +344,7 @@ impl CallOracle for TraceFacts {
 /// The rollup system's slice of local information: the MIPS runs this party recorded itself
 /// (programmatic only; shared, so cloning local information does not copy them).
 #[derive(Clone, Debug, Default)]
-pub struct RecordedRuns {
+pub(super) struct RecordedRuns {
     traces: Vec<Arc<VmTrace>>,
 }
 
