@@ -417,46 +417,7 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     a.settle(&keeper);
     let status = a.status(&claim);
 
-    // What the dispute cost, and its shape.
-    let dispute_log = &a.log()[first_entry..];
-    let dispute_gas = dispute_log.iter().map(|e| e.gas).sum();
-    let dispute_txs = dispute_log.len();
-    let mut onchain_steps = (0, 0);
-    let mut step_gas = Vec::new();
-    let mut move_gas = Vec::new();
-    let mut preimage_loads = 0;
-    for e in dispute_log {
-        let step = e.call.contains("witness mips_step(") && !e.call.contains("not witness");
-        let is_step_tx = step && (e.call.starts_with("challenge") || e.call.starts_with("show"));
-        if is_step_tx {
-            if e.outcome == "ok" {
-                onchain_steps.0 += 1;
-            } else {
-                onchain_steps.1 += 1;
-            }
-            step_gas.push(e.gas);
-        } else if e.call.starts_with("challenge") && e.outcome == "ok" {
-            move_gas.push(e.gas);
-        } else if e.call.starts_with("load ") {
-            preimage_loads += 1;
-        }
-    }
-    let mut path: Vec<(usize, u64)> = a
-        .claims()
-        .values()
-        .filter_map(|c| match c {
-            Claim::Call { group, args, .. } if *group == facts.group => {
-                let n = U256::from_be_slice(args.get(3)?.as_lit()?);
-                let id = format!("{:#x}", c.id());
-                let at = a.log().iter().position(|e| e.call.contains(&id[..10]))?;
-                Some((at, u64::try_from(n).ok()?))
-            }
-            _ => None,
-        })
-        .collect();
-    path.sort();
-    let path: Vec<u64> = path.into_iter().map(|(_, n)| n).collect();
-
+    let shape = Shape::of(&a, first_entry, &facts);
     // The bridge: finalize the output if it is True; otherwise the honest party claims the
     // right output and finalizes that.
     let mut done = bridge.finalize(&mut a, &proposer, &proposer_run);
@@ -491,19 +452,83 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     Ok(RollupOutcome {
         steps: proposer_run.steps(),
         status,
-        path,
-        onchain_steps,
-        preimage_loads,
-        move_gas,
-        step_gas,
-        dispute_gas,
-        dispute_txs,
+        path: shape.path,
+        onchain_steps: shape.onchain_steps,
+        preimage_loads: shape.preimage_loads,
+        move_gas: shape.move_gas,
+        step_gas: shape.step_gas,
+        dispute_gas: shape.dispute_gas,
+        dispute_txs: shape.dispute_txs,
         finalized_right_root,
         withdrawn,
         honest_time,
         honest_hashes,
         transcript,
     })
+}
+
+/// What a dispute cost and its shape, read off the transcript from `first_entry` on.
+struct Shape {
+    dispute_gas: u64,
+    dispute_txs: usize,
+    onchain_steps: (usize, usize),
+    step_gas: Vec<u64>,
+    move_gas: Vec<u64>,
+    preimage_loads: usize,
+    path: Vec<u64>,
+}
+
+impl Shape {
+    fn of(a: &Arena, first_entry: usize, facts: &crate::systems::rollup::TraceFacts) -> Shape {
+        let dispute_log = &a.log()[first_entry..];
+        let dispute_gas = dispute_log.iter().map(|e| e.gas).sum();
+        let dispute_txs = dispute_log.len();
+        let mut onchain_steps = (0, 0);
+        let mut step_gas = Vec::new();
+        let mut move_gas = Vec::new();
+        let mut preimage_loads = 0;
+        for e in dispute_log {
+            let step = e.call.contains("witness mips_step(") && !e.call.contains("not witness");
+            let is_step_tx =
+                step && (e.call.starts_with("challenge") || e.call.starts_with("show"));
+            if is_step_tx {
+                if e.outcome == "ok" {
+                    onchain_steps.0 += 1;
+                } else {
+                    onchain_steps.1 += 1;
+                }
+                step_gas.push(e.gas);
+            } else if e.call.starts_with("challenge") && e.outcome == "ok" {
+                move_gas.push(e.gas);
+            } else if e.call.starts_with("load ") {
+                preimage_loads += 1;
+            }
+        }
+        let mut path: Vec<(usize, u64)> = a
+            .claims()
+            .values()
+            .filter_map(|c| match c {
+                Claim::Call { group, args, .. } if *group == facts.group => {
+                    let n = U256::from_be_slice(args.get(3)?.as_lit()?);
+                    let id = format!("{:#x}", c.id());
+                    let at = a.log().iter().position(|e| e.call.contains(&id[..10]))?;
+                    Some((at, u64::try_from(n).ok()?))
+                }
+                _ => None,
+            })
+            .collect();
+        path.sort();
+        let path: Vec<u64> = path.into_iter().map(|(_, n)| n).collect();
+        Shape {
+            dispute_gas,
+            dispute_txs,
+            onchain_steps,
+            step_gas,
+            move_gas,
+            preimage_loads,
+            path,
+        }
+    }
 }
 
 /// The reference output of a game's batch (for checks): the state after it.

@@ -183,7 +183,6 @@ use crate::lang::check_files;
 use crate::logic::{Evaluator, LocalInfo, Verdict};
 use alloy_primitives::{Address, U256};
 use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 use util::{actors_index, compile, hex_bytes, known_party, short_id, wei, Names};
@@ -584,6 +583,8 @@ struct Actor {
     party: Party,
     strategy: Strategy,
     delay: u64,
+    /// Its balance before the run, in wei.
+    start_balance: U256,
 }
 
 /// Runs a scenario file.
@@ -598,92 +599,15 @@ pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
         .map_err(|e| ScenarioError::Claims(e.render(false)))?;
     let bond = wei(&spec.bond, U256::from(10_000_000_000_000_000u64))?;
     let mut arena = Arena::new(&program, bond, spec.window)?;
-    let sections: Vec<&str> = [
-        spec.plasma.as_ref().map(|_| "plasma"),
-        spec.channel.as_ref().map(|_| "channel"),
-        spec.rollup.as_ref().map(|_| "rollup"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    for a in &spec.actions {
-        if let Some(section) = a.action.section() {
-            if !sections.contains(&section) {
-                return Err(ScenarioError::Invalid(format!(
-                    "block {}: `{}` needs a [{section}] section",
-                    a.block,
-                    a.action.key()
-                )));
-            }
-        }
-    }
-    let mut actors = Vec::new();
-    let mut bases = Vec::new();
-    let mut start_balances = BTreeMap::new();
-    for ps in &spec.parties {
-        if actors_index(&spec.parties, &ps.name) != Some(actors.len()) {
-            return Err(ScenarioError::Invalid(format!(
-                "party `{}` is listed twice",
-                ps.name
-            )));
-        }
-        let info = match &ps.info {
-            Some(f) => {
-                let path = dir.join(f);
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| ScenarioError::Io(path.clone(), e))?;
-                LocalInfo::from_json(&text, program.registry.info_sections())
-                    .map_err(|e| ScenarioError::Info(path.clone(), e.to_string()))?
-            }
-            None => LocalInfo::new(),
-        };
-        for r in &ps.missing_signatures {
-            if let Some(to) = &r.to {
-                known_party(&spec.parties, to)?;
-            }
-        }
-        let address = party_address(&ps.name);
-        let balance = wei(&ps.balance, U256::from(10u128.pow(21)))?;
-        arena.dispute_mut().chain.set_balance(address, balance);
-        start_balances.insert(ps.name.clone(), balance);
-        bases.push(info.clone());
-        actors.push(Actor {
-            party: Party {
-                name: ps.name.clone(),
-                address,
-                info,
-            },
-            strategy: ps.strategy,
-            delay: ps.delay,
-        });
-    }
+    check_sections(spec)?;
+    let (mut actors, bases) = load_parties(spec, dir, &mut arena)?;
     let mut names = Names(
         spec.parties
             .iter()
             .map(|p| (party_address(&p.name), p.name.clone()))
             .collect(),
     );
-    let mut worlds: Vec<Box<dyn World>> = Vec::new();
-    if let Some(ps) = &spec.plasma {
-        let operator = known_party(&spec.parties, &ps.operator).map_err(|_| {
-            ScenarioError::Invalid(format!(
-                "the plasma operator `{}` is not a party",
-                ps.operator
-            ))
-        })?;
-        worlds.push(Box::new(plasma::Plasma::deploy(&mut arena, operator)?));
-    }
-    if let Some(cs) = &spec.channel {
-        let ch = channel::Channel::deploy(&mut arena, cs, &spec.parties, &names)?;
-        worlds.push(Box::new(ch));
-    }
-    if let Some(rs) = &spec.rollup {
-        worlds.push(Box::new(rollup::Rollup::deploy(
-            &mut arena,
-            rs,
-            &spec.parties,
-        )?));
-    }
+    let mut worlds = deploy_worlds(spec, &mut arena, &names)?;
     for w in &worlds {
         let (address, name) = w.contract();
         names.0.push((address, name.into()));
@@ -691,16 +615,13 @@ pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
     if !worlds.is_empty() {
         refresh(&mut actors, &bases, &worlds, &spec.parties)?;
     }
-    let who = |name: &str| -> Result<usize, ScenarioError> {
-        actors_index(&spec.parties, name)
-            .ok_or_else(|| ScenarioError::Invalid(format!("unknown party `{name}`")))
-    };
     for block in 0..=spec.blocks {
         if block > 0 {
             arena.wait_block(spec.block_time);
         }
         for step in spec.actions.iter().filter(|a| a.block == block) {
-            let i = who(&step.party)?;
+            let i = actors_index(&spec.parties, &step.party)
+                .ok_or_else(|| ScenarioError::Invalid(format!("unknown party `{}`", step.party)))?;
             let party = &actors[i].party;
             if let Some(w) = worlds.iter_mut().find(|w| w.handles(&step.action)) {
                 let mut cx = WorldCx {
@@ -728,8 +649,128 @@ pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
     for w in &worlds {
         w.check(&spec.parties)?;
     }
-    // After the run, anyone may trigger the payouts (credit goes to whoever is owed);
-    // a keeper does it, then every party withdraws what it was credited.
+    pay_out(&mut arena, &actors, &worlds, &names)?;
+    let start_balances: Vec<(String, Address, U256)> = actors
+        .iter()
+        .map(|a| (a.party.name.clone(), a.party.address, a.start_balance))
+        .collect();
+    output::outcome(
+        &spec.name,
+        &mut arena,
+        &program,
+        &worlds,
+        &names,
+        &start_balances,
+    )
+}
+
+/// Every action that belongs to a section has its section.
+fn check_sections(spec: &ScenarioSpec) -> Result<(), ScenarioError> {
+    let sections: Vec<&str> = [
+        spec.plasma.as_ref().map(|_| "plasma"),
+        spec.channel.as_ref().map(|_| "channel"),
+        spec.rollup.as_ref().map(|_| "rollup"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for a in &spec.actions {
+        if let Some(section) = a.action.section() {
+            if !sections.contains(&section) {
+                return Err(ScenarioError::Invalid(format!(
+                    "block {}: `{}` needs a [{section}] section",
+                    a.block,
+                    a.action.key()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The parties, funded on chain, with the local information of their files (also returned
+/// alone: the base each refresh starts from).
+fn load_parties(
+    spec: &ScenarioSpec,
+    dir: &Path,
+    arena: &mut Arena<'_>,
+) -> Result<(Vec<Actor>, Vec<LocalInfo>), ScenarioError> {
+    let mut actors = Vec::new();
+    let mut bases = Vec::new();
+    for ps in &spec.parties {
+        if actors_index(&spec.parties, &ps.name) != Some(actors.len()) {
+            return Err(ScenarioError::Invalid(format!(
+                "party `{}` is listed twice",
+                ps.name
+            )));
+        }
+        let info = match &ps.info {
+            Some(f) => {
+                let path = dir.join(f);
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| ScenarioError::Io(path.clone(), e))?;
+                LocalInfo::from_json(&text, arena.program().registry.info_sections())
+                    .map_err(|e| ScenarioError::Info(path.clone(), e.to_string()))?
+            }
+            None => LocalInfo::new(),
+        };
+        for r in &ps.missing_signatures {
+            if let Some(to) = &r.to {
+                known_party(&spec.parties, to)?;
+            }
+        }
+        let address = party_address(&ps.name);
+        let balance = wei(&ps.balance, U256::from(10u128.pow(21)))?;
+        arena.dispute_mut().chain.set_balance(address, balance);
+        bases.push(info.clone());
+        actors.push(Actor {
+            party: Party {
+                name: ps.name.clone(),
+                address,
+                info,
+            },
+            strategy: ps.strategy,
+            delay: ps.delay,
+            start_balance: balance,
+        });
+    }
+    Ok((actors, bases))
+}
+
+/// The worlds of the scenario's sections, deployed next to the dispute system.
+fn deploy_worlds(
+    spec: &ScenarioSpec,
+    arena: &mut Arena<'_>,
+    names: &Names,
+) -> Result<Vec<Box<dyn World>>, ScenarioError> {
+    let mut worlds: Vec<Box<dyn World>> = Vec::new();
+    if let Some(ps) = &spec.plasma {
+        let operator = known_party(&spec.parties, &ps.operator).map_err(|_| {
+            ScenarioError::Invalid(format!(
+                "the plasma operator `{}` is not a party",
+                ps.operator
+            ))
+        })?;
+        worlds.push(Box::new(plasma::Plasma::deploy(arena, operator)?));
+    }
+    if let Some(cs) = &spec.channel {
+        let ch = channel::Channel::deploy(arena, cs, &spec.parties, names)?;
+        worlds.push(Box::new(ch));
+    }
+    if let Some(rs) = &spec.rollup {
+        worlds.push(Box::new(rollup::Rollup::deploy(arena, rs, &spec.parties)?));
+    }
+    Ok(worlds)
+}
+
+/// After the run anyone may trigger the payouts (credit goes to whoever is owed): a keeper
+/// does, every party withdraws what it was credited, and collects what the worlds owe it.
+fn pay_out(
+    arena: &mut Arena<'_>,
+    actors: &[Actor],
+    worlds: &[Box<dyn World>],
+    names: &Names,
+) -> Result<(), ScenarioError> {
     let keeper = party_address("keeper");
     for id in arena.claims().keys().copied().collect::<Vec<_>>() {
         let r = arena.dispute_mut().payout(keeper, id);
@@ -737,7 +778,7 @@ pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
             arena.note_call("keeper", format!("payout bond of {}", short_id(&id)), &r);
         }
     }
-    for a in &actors {
+    for a in actors {
         let r = arena.dispute_mut().withdraw(a.party.address);
         if r.is_ok() {
             arena.note_call(&a.party.name, "withdraw".into(), &r);
@@ -751,27 +792,10 @@ pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
             info: LocalInfo::new(),
         })
         .collect();
-    for w in &worlds {
-        w.collect(&mut arena, &parties, &names)?;
+    for w in worlds {
+        w.collect(arena, &parties, names)?;
     }
-    let start_balances: Vec<(String, Address, U256)> = actors
-        .iter()
-        .map(|a| {
-            (
-                a.party.name.clone(),
-                a.party.address,
-                start_balances[&a.party.name],
-            )
-        })
-        .collect();
-    output::outcome(
-        &spec.name,
-        &mut arena,
-        &program,
-        &worlds,
-        &names,
-        &start_balances,
-    )
+    Ok(())
 }
 
 /// A timeline action on the dispute contract itself (not a world's).
