@@ -379,7 +379,7 @@ impl<B: Backend> Dispute<B> {
 
     /// Sends `data` to the contract `to` as `from`; a revert is an error with its reason
     /// rendered by `reason` (e.g. a system's own custom errors).
-    pub fn send_to(
+    pub(crate) fn send_to(
         &mut self,
         from: Address,
         to: Address,
@@ -511,7 +511,7 @@ impl<B: Backend> Dispute<B> {
     }
 
     /// Whether `challenge` is an open (unreleased) challenge of `target`.
-    pub fn links_open(&mut self, target: B256, challenge: B256) -> bool {
+    pub(crate) fn links_open(&mut self, target: B256, challenge: B256) -> bool {
         self.view(UniversalDispute::linkOfCall {
             targetId: target,
             challengeId: challenge,
@@ -520,7 +520,7 @@ impl<B: Backend> Dispute<B> {
     }
 
     /// Whether `decideByTimeout(id)` would succeed now (checked with a call, not a transaction).
-    pub fn can_time_out(&mut self, id: B256) -> bool {
+    pub(crate) fn can_time_out(&mut self, id: B256) -> bool {
         let data = UniversalDispute::decideByTimeoutCall { id }.abi_encode();
         self.chain
             .call(self.deployer, self.address, data.into())
@@ -583,12 +583,12 @@ pub mod calldata {
     }
 
     /// `decideByTimeout(bytes32)`.
-    pub fn decide_timeout(c: &Claim) -> Vec<u8> {
+    pub(crate) fn decide_timeout(c: &Claim) -> Vec<u8> {
         UniversalDispute::decideByTimeoutCall { id: c.id() }.abi_encode()
     }
 
     /// `decideByWitness(bytes,bytes)`.
-    pub fn decide_witness(c: &Claim, witness: &[u8]) -> Vec<u8> {
+    pub(crate) fn decide_witness(c: &Claim, witness: &[u8]) -> Vec<u8> {
         UniversalDispute::decideByWitnessCall {
             enc: c.encode().into(),
             witness: witness.to_vec().into(),

@@ -750,7 +750,7 @@ fn evidence_json(p: &Program, e: &Evidence) -> (Json, Json) {
 }
 
 /// The JSON form of a verdict (the `--json` output of `ogs eval`).
-pub fn verdict_json(p: &Program, c: &Claim, v: &Verdict) -> Json {
+pub(crate) fn verdict_json(p: &Program, c: &Claim, v: &Verdict) -> Json {
     let mut j = json!({ "claim": claim_json(p, c), "verdict": v.label() });
     match v {
         Verdict::True(e) => {
@@ -773,7 +773,7 @@ pub fn verdict_json(p: &Program, c: &Claim, v: &Verdict) -> Json {
 }
 
 /// The human-readable form of a verdict.
-pub fn verdict_text(p: &Program, c: &Claim, v: &Verdict) -> String {
+pub(crate) fn verdict_text(p: &Program, c: &Claim, v: &Verdict) -> String {
     let mut out = String::new();
     out.push_str(&format!("claim    {}\n", p.show(c)));
     out.push_str(&format!("id       {:#x}\n", c.id()));

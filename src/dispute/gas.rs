@@ -14,9 +14,9 @@ use alloy_primitives::{keccak256, Address, U256};
 use thiserror::Error;
 
 /// Bond used by the report (0.01 ether).
-pub const REPORT_BOND: u64 = 10_000_000_000_000_000;
+pub(crate) const REPORT_BOND: u64 = 10_000_000_000_000_000;
 /// Window used by the report (one hour).
-pub const REPORT_WINDOW: u64 = 3600;
+pub(crate) const REPORT_WINDOW: u64 = 3600;
 
 /// One measured call.
 #[derive(Clone, Debug, PartialEq, Eq)]

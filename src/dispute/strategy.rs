@@ -59,7 +59,7 @@ impl Strategy {
 /// The adversary's turn: every challenge it can form (from `knows`) against every undecided
 /// claim it did not make, except counter-claims that need a witness it does not hold and
 /// links already made. Returns whether a challenge was accepted.
-pub fn adversary_turn(arena: &mut Arena<'_>, party: &Party, knows: &LocalInfo) -> bool {
+pub(crate) fn adversary_turn(arena: &mut Arena<'_>, party: &Party, knows: &LocalInfo) -> bool {
     let program = arena.program();
     let mine: Vec<B256> = arena
         .claimed_by()
@@ -143,7 +143,7 @@ pub fn all_challenges(p: &Program, info: &LocalInfo, target: &Claim) -> Vec<(How
 /// when it can make a counter-instance True on the spot: it claims the
 /// instance's `witness …` counter-claim, shows the witness, and calls
 /// `decideNotByChallenge` (only if nobody claimed the `forall` itself).
-pub fn decide_at_once(arena: &mut Arena<'_>, party: &Party) -> bool {
+pub(crate) fn decide_at_once(arena: &mut Arena<'_>, party: &Party) -> bool {
     let program = arena.program();
     let mut moved = false;
     for (id, c) in arena.claims().clone() {

@@ -11,13 +11,13 @@
 //! than run as plain shifts. Every other encoding is [`Op::Invalid`].
 
 /// Primary opcode (bits 31..26) of SPECIAL (R-type) instructions.
-pub const OP_SPECIAL: u32 = 0x00;
+pub(crate) const OP_SPECIAL: u32 = 0x00;
 /// Primary opcode of REGIMM branches.
-pub const OP_REGIMM: u32 = 0x01;
+pub(crate) const OP_REGIMM: u32 = 0x01;
 /// Primary opcode of SPECIAL2 (mul, clz, clo).
-pub const OP_SPECIAL2: u32 = 0x1C;
+pub(crate) const OP_SPECIAL2: u32 = 0x1C;
 /// SPECIAL function code of `syscall`.
-pub const FUNCT_SYSCALL: u32 = 0x0C;
+pub(crate) const FUNCT_SYSCALL: u32 = 0x0C;
 
 /// A decoded instruction kind. Operands are read from the word by the executor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -199,17 +199,17 @@ pub fn funct(insn: u32) -> u32 {
 }
 /// The 16-bit immediate, sign-extended.
 #[inline(always)]
-pub fn simm(insn: u32) -> u32 {
+pub(crate) fn simm(insn: u32) -> u32 {
     insn as u16 as i16 as i32 as u32
 }
 /// The 16-bit immediate, zero-extended.
 #[inline(always)]
-pub fn uimm(insn: u32) -> u32 {
+pub(crate) fn uimm(insn: u32) -> u32 {
     insn & 0xFFFF
 }
 /// The 26-bit jump index.
 #[inline(always)]
-pub fn target26(insn: u32) -> u32 {
+pub(crate) fn target26(insn: u32) -> u32 {
     insn & 0x03FF_FFFF
 }
 
@@ -376,7 +376,7 @@ impl Op {
     }
 
     /// Whether the op is a branch or jump (has a delay slot, may not stand in one).
-    pub fn is_branch_or_jump(self) -> bool {
+    pub(crate) fn is_branch_or_jump(self) -> bool {
         matches!(
             self,
             Op::J
@@ -394,7 +394,7 @@ impl Op {
     }
 
     /// Whether the op reads or writes a data word in memory (and so needs a second proof).
-    pub fn accesses_memory(self) -> bool {
+    pub(crate) fn accesses_memory(self) -> bool {
         matches!(
             self,
             Op::Lb
@@ -416,7 +416,7 @@ impl Op {
 }
 
 /// Best-effort description of why a word is invalid, for the static checker.
-pub fn invalid_reason(insn: u32) -> &'static str {
+pub(crate) fn invalid_reason(insn: u32) -> &'static str {
     match opcode(insn) {
         OP_SPECIAL => match funct(insn) {
             0x02 => "rotr (MIPS32r2)",

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The predicate library shipped with ogs, usable with `use "name.ogs"` from anywhere.
-pub const LIBRARY: &[(&str, &str)] = &[
+pub(crate) const LIBRARY: &[(&str, &str)] = &[
     ("channel.ogs", include_str!("../../predicates/channel.ogs")),
     ("plasma.ogs", include_str!("../../predicates/plasma.ogs")),
     ("rollup.ogs", include_str!("../../predicates/rollup.ogs")),
@@ -1506,13 +1506,13 @@ fn struct_names(t: &ast::TypeExpr) -> Vec<String> {
 }
 
 /// Deepest chain of non-recursive definitions inlined into one another.
-pub const MAX_INLINE_DEPTH: usize = 64;
+pub(crate) const MAX_INLINE_DEPTH: usize = 64;
 
 /// Largest compiled claim (in nodes) a definition or command-line claim may have.
-pub const MAX_CLAIM_NODES: usize = 10_000;
+pub(crate) const MAX_CLAIM_NODES: usize = 10_000;
 
 /// Number of nodes of a claim.
-pub fn claim_size(c: &Claim) -> usize {
+pub(crate) fn claim_size(c: &Claim) -> usize {
     match c {
         Claim::Not(p) => 1 + claim_size(p),
         Claim::And(ps) => 1 + ps.iter().map(claim_size).sum::<usize>(),
@@ -1648,7 +1648,7 @@ impl Program {
     }
 
     /// The name of a recursive definition by group and index.
-    pub fn def_name(&self, group: &B256, index: u32) -> Option<&str> {
+    pub(crate) fn def_name(&self, group: &B256, index: u32) -> Option<&str> {
         self.groups
             .get(group)
             .and_then(|g| g.members.get(index as usize))

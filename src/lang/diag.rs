@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 /// Index of a file in a [`SourceMap`].
-pub type FileId = usize;
+pub(crate) type FileId = usize;
 
 /// One loaded source file.
 #[derive(Clone, Debug)]

@@ -22,10 +22,10 @@ pub const RESERVED: &[&str] = &[
 ];
 
 /// The built-in scalar type names.
-pub const SCALAR_TYPES: &[&str] = &["address", "bytes32", "uint256", "bytes", "bool"];
+pub(crate) const SCALAR_TYPES: &[&str] = &["address", "bytes32", "uint256", "bytes", "bool"];
 
 /// Deepest nesting of formulas, expressions or types the parser accepts.
-pub const MAX_DEPTH: u32 = 200;
+pub(crate) const MAX_DEPTH: u32 = 200;
 
 /// Parses a whole file, returning the items it could read and every error.
 pub fn parse_file(src: &str, file: FileId) -> (File, Vec<Diagnostic>) {
@@ -61,7 +61,7 @@ pub fn parse_formula(src: &str, file: FileId) -> (Option<Formula>, Vec<Diagnosti
 
 /// A parse failure at one place.
 #[derive(Debug, Clone)]
-pub struct PErr {
+pub(crate) struct PErr {
     pos: usize,
     end: usize,
     message: String,

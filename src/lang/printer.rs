@@ -46,7 +46,7 @@ pub fn print_file(f: &File) -> String {
 }
 
 /// Prints a type.
-pub fn print_type(t: &TypeExpr) -> String {
+pub(crate) fn print_type(t: &TypeExpr) -> String {
     match t {
         TypeExpr::Named(i) => i.name.clone(),
         TypeExpr::Array(t, _) => format!("{}[]", print_type(t)),
@@ -58,7 +58,7 @@ pub fn print_type(t: &TypeExpr) -> String {
 }
 
 /// Prints a formula.
-pub fn print_formula(f: &Formula) -> String {
+pub(crate) fn print_formula(f: &Formula) -> String {
     match f {
         Formula::Not(p, _) => format!("not {}", operand(p)),
         Formula::And(ps, _) => chain(ps, " and "),
@@ -94,13 +94,13 @@ fn quant(kw: &str, q: &Quant) -> String {
 }
 
 /// Prints a call.
-pub fn print_call(c: &Call) -> String {
+pub(crate) fn print_call(c: &Call) -> String {
     let v: Vec<String> = c.args.iter().map(print_expr).collect();
     format!("{}({})", c.name.name, v.join(", "))
 }
 
 /// Prints an expression.
-pub fn print_expr(e: &Expr) -> String {
+pub(crate) fn print_expr(e: &Expr) -> String {
     match e {
         Expr::Lit(l, _) => print_literal(l),
         Expr::Var(i) => i.name.clone(),
@@ -125,7 +125,7 @@ pub fn print_expr(e: &Expr) -> String {
 }
 
 /// Prints a literal exactly as the parser stores it.
-pub fn print_literal(l: &Literal) -> String {
+pub(crate) fn print_literal(l: &Literal) -> String {
     match l {
         Literal::Dec(d) => d.clone(),
         Literal::Hex(h) => format!("0x{h}"),

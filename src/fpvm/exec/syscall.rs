@@ -14,39 +14,39 @@ use super::{advance, MemAccess};
 /// o32 syscall numbers the VM implements.
 pub mod nr {
     /// `read(fd, buf, count)`.
-    pub const READ: u32 = 4003;
+    pub(crate) const READ: u32 = 4003;
     /// `write(fd, buf, count)`.
-    pub const WRITE: u32 = 4004;
+    pub(crate) const WRITE: u32 = 4004;
     /// `brk`: returns the fixed program break.
-    pub const BRK: u32 = 4045;
+    pub(crate) const BRK: u32 = 4045;
     /// `fcntl(fd, cmd)`.
-    pub const FCNTL: u32 = 4055;
+    pub(crate) const FCNTL: u32 = 4055;
     /// `mmap(addr, len, ...)`.
-    pub const MMAP: u32 = 4090;
+    pub(crate) const MMAP: u32 = 4090;
     /// `clone`: returns 1.
-    pub const CLONE: u32 = 4120;
+    pub(crate) const CLONE: u32 = 4120;
     /// `exit_group(code)`.
-    pub const EXIT_GROUP: u32 = 4246;
+    pub(crate) const EXIT_GROUP: u32 = 4246;
     /// Every syscall with an effect; any other number is a no-op returning 0.
-    pub const SUPPORTED: &[u32] = &[READ, WRITE, BRK, FCNTL, MMAP, CLONE, EXIT_GROUP];
+    pub(crate) const SUPPORTED: &[u32] = &[READ, WRITE, BRK, FCNTL, MMAP, CLONE, EXIT_GROUP];
 }
 
 /// File descriptors (docs/fpvm.md § I/O).
 pub mod fd {
     /// Standard input: reads return 0.
-    pub const STDIN: u32 = 0;
+    pub(crate) const STDIN: u32 = 0;
     /// Standard output.
-    pub const STDOUT: u32 = 1;
+    pub(crate) const STDOUT: u32 = 1;
     /// Standard error.
-    pub const STDERR: u32 = 2;
+    pub(crate) const STDERR: u32 = 2;
     /// Hint response (read-only).
-    pub const HINT_READ: u32 = 3;
+    pub(crate) const HINT_READ: u32 = 3;
     /// Hint request (write-only).
-    pub const HINT_WRITE: u32 = 4;
+    pub(crate) const HINT_WRITE: u32 = 4;
     /// Pre-image response (read-only).
-    pub const PREIMAGE_READ: u32 = 5;
+    pub(crate) const PREIMAGE_READ: u32 = 5;
     /// Pre-image request (write-only).
-    pub const PREIMAGE_WRITE: u32 = 6;
+    pub(crate) const PREIMAGE_WRITE: u32 = 6;
 }
 
 const REG_V0: usize = 2;

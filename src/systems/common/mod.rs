@@ -16,7 +16,7 @@ pub use verifiers::threshold_signed::{
 };
 
 /// The common system.
-pub struct Common;
+pub(crate) struct Common;
 
 impl super::System for Common {
     fn name(&self) -> &'static str {

@@ -83,7 +83,7 @@ pub(crate) fn support_contracts() -> Vec<Deploy> {
 
 /// Largest local input `loadLocalData` (Cannon's one-word loader) takes; longer local inputs
 /// go through `loadLocalPreimagePart`.
-pub const MAX_LOCAL_WORD: usize = 32;
+pub(crate) const MAX_LOCAL_WORD: usize = 32;
 
 /// Bytes of the length prefix in front of a pre-image.
 pub const LENGTH_PREFIX: usize = 8;
@@ -394,7 +394,7 @@ impl Fpvm {
 /// them), local inputs through `MipsStep.loadLocalInputs` for the rollup inputs whose context
 /// the step runs with (`MipsStep` calls `MIPS.step`, so local data is localized for it).
 /// Returns the gas of the loading transaction, or `None` if the part was already there.
-pub fn ensure_step_preimage(
+pub(crate) fn ensure_step_preimage(
     chain: &mut dyn Backend,
     d: &Deployed,
     from: Address,

@@ -35,14 +35,14 @@ pub enum ProgramError {
 }
 
 /// The rollup state-transition program (MIPS32 ELF, built by `tests/guests/build.sh`).
-pub const PROGRAM: &[u8] = include_bytes!("../../../tests/guests/bin/rollup.elf");
+pub(crate) const PROGRAM: &[u8] = include_bytes!("../../../tests/guests/bin/rollup.elf");
 
 /// The rollup predicates.
-pub const PREDICATES: &str = include_str!("../../../predicates/rollup.ogs");
+pub(crate) const PREDICATES: &str = include_str!("../../../predicates/rollup.ogs");
 
 /// Snapshot interval of the parties' recorded runs (a state hash or witness replays at most
 /// this many steps).
-pub const SNAPSHOT_INTERVAL: u64 = 1 << 14;
+pub(crate) const SNAPSHOT_INTERVAL: u64 = 1 << 14;
 
 /// Most steps a run may take.
 pub const MAX_STEPS: u64 = 1 << 31;
