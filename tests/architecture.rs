@@ -379,3 +379,46 @@ fn architecture_md_cites_tests_that_exist() {
     }
     assert!(cited >= 30, "only {cited} tests cited");
 }
+
+/// The registry tables of `grammar/README.md` list exactly the registered verifiers and
+/// quantifiers, each with its parameters as `ogs registry` prints them.
+#[test]
+fn grammar_readme_lists_the_registry() {
+    use ogs::logic::registry::ParamType;
+    let doc = std::fs::read_to_string("grammar/README.md").expect("grammar/README.md");
+    let rows: Vec<(String, String)> = doc
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let name = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+            let params = cells.get(2)?.strip_prefix('`')?.split('`').next()?;
+            Some((name.to_string(), params.to_string()))
+        })
+        .collect();
+    let sig = |ps: Vec<(&'static str, ParamType)>| {
+        ps.iter()
+            .map(|(n, t)| match t {
+                ParamType::Is(t) => format!("{n}: {t}"),
+                ParamType::Any => format!("{n}: any"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let registry = ogs::systems::standard();
+    let mut want: Vec<(String, String)> = registry
+        .verifiers()
+        .map(|v| (v.name().to_string(), sig(v.params())))
+        .chain(
+            registry
+                .quantifiers()
+                .map(|q| (q.name().to_string(), sig(q.params()))),
+        )
+        .collect();
+    want.sort();
+    let mut got: Vec<(String, String)> = rows
+        .into_iter()
+        .filter(|(n, _)| registry.verifier(n).is_some() || registry.quantifier(n).is_some())
+        .collect();
+    got.sort();
+    assert_eq!(got, want, "grammar/README.md's registry tables");
+}
