@@ -239,102 +239,16 @@ fn hex0x(b: &[u8]) -> String {
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.cmd {
-        Cmd::Check { files, verbose } => {
-            let p = load(&files)?;
-            if verbose {
-                for (name, d) in &p.defs {
-                    let kind = match d.recursive {
-                        Some((g, i)) => format!("recursive, group {g:#x} #{i}"),
-                        None => "inlined at call sites".into(),
-                    };
-                    println!("def {name} ({kind}):\n    {}", p.show_def(d));
-                }
-            }
-            println!(
-                "ok: {} file{}, {} definition{}, {} recursive group{}",
-                p.sources.len(),
-                plural(p.sources.len()),
-                p.defs.len(),
-                plural(p.defs.len()),
-                p.groups.len(),
-                plural(p.groups.len())
-            );
-            Ok(0)
-        }
+        Cmd::Check { files, verbose } => check(&files, verbose),
         Cmd::Eval {
             file,
             claim,
             info,
             json,
-        } => {
-            let p = load(&[file])?;
-            let c = p.compile_claim(&claim).map_err(rendered)?;
-            let info = load_info(info.as_deref())?;
-            let verdict = Evaluator::new(&p.registry, &p, &info)
-                .decide(&c)
-                .map_err(|e| anyhow!("cannot evaluate: {e}"))?;
-            if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&verdict_json(&p, &c, &verdict))?
-                );
-            } else {
-                print!("{}", verdict_text(&p, &c, &verdict));
-            }
-            Ok(0)
-        }
-        Cmd::Encode { file, claim, json } => {
-            let p = load(&[file])?;
-            let c = p.compile_claim(&claim).map_err(rendered)?;
-            let enc = c.encode();
-            if json {
-                let mut j = claim_json(&p, &c);
-                j["groups"] = groups_json(&p, &c);
-                println!("{}", serde_json::to_string_pretty(&j)?);
-            } else {
-                println!("claim    {}", p.show(&c));
-                println!("id       {:#x}", c.id());
-                println!("bytes    {}", enc.len());
-                println!("encoding {}", hex0x(&enc));
-                if let Json::Array(gs) = groups_json(&p, &c) {
-                    for g in gs {
-                        println!("group    {} ({})", g["id"], g["members"]);
-                        println!("         {}", g["encoding"].as_str().unwrap_or(""));
-                    }
-                }
-            }
-            Ok(0)
-        }
-        Cmd::Decode { hex, with } => {
-            let bytes = hex::decode(hex.trim().trim_start_matches("0x"))
-                .map_err(|e| anyhow!("not hex: {e}"))?;
-            let c = Claim::decode(&bytes).map_err(|e| anyhow!("{e}"))?;
-            let p = if with.is_empty() {
-                Program::empty(&crate::systems::standard())
-            } else {
-                load(&with)?
-            };
-            println!("{}", p.show(&c));
-            println!("id {:#x}", c.id());
-            Ok(0)
-        }
-        Cmd::Fmt { files } => {
-            let mut failed = false;
-            for f in &files {
-                let text = std::fs::read_to_string(f)
-                    .with_context(|| format!("cannot read {}", f.display()))?;
-                let mut map = crate::lang::SourceMap::default();
-                let id = map.add(f.display().to_string(), text.as_str());
-                let (ast, diags) = crate::lang::parser::parse_file(&text, id);
-                if diags.is_empty() {
-                    print!("{}", crate::lang::printer::print_file(&ast));
-                } else {
-                    eprint!("{}", crate::lang::diag::render(&map, &diags, color()));
-                    failed = true;
-                }
-            }
-            Ok(i32::from(failed))
-        }
+        } => eval(file, &claim, info.as_deref(), json),
+        Cmd::Encode { file, claim, json } => encode(file, &claim, json),
+        Cmd::Decode { hex, with } => decode(&hex, &with),
+        Cmd::Fmt { files } => fmt(&files),
         Cmd::Mips(cmd) => mips::run(cmd),
         Cmd::Rollup {
             proposer,
@@ -344,40 +258,9 @@ pub fn run(cli: Cli) -> Result<i32> {
             transfers,
             seed,
             summary,
-        } => {
-            use crate::dispute::rollup::{play, Role, RollupGame};
-            let role = |s: Side| match s {
-                Side::Honest => Role::Honest,
-                Side::Liar => Role::Liar { from: lie_from },
-            };
-            let game = RollupGame {
-                seed,
-                accounts,
-                transfers,
-                proposer: role(proposer),
-                challenger: role(challenger),
-                ..RollupGame::default()
-            };
-            let g = play(&game)?;
-            if !summary {
-                print!("{}", g.transcript);
-                println!();
-            }
-            println!(
-                "output claim {:?}; N = {} steps, {} bisection levels, MIPS steps on chain: {} accepted / {} refused, {} pre-image loads",
-                g.status,
-                g.steps,
-                g.levels(),
-                g.onchain_steps.0,
-                g.onchain_steps.1,
-                g.preimage_loads
-            );
-            println!(
-                "dispute: {} gas in {} transactions; bridge finalized the right root: {}; withdrawn {} wei; honest party {:.2?} off-chain",
-                g.dispute_gas, g.dispute_txs, g.finalized_right_root, g.withdrawn, g.honest_time
-            );
-            Ok(0)
-        }
+        } => rollup(
+            proposer, challenger, lie_from, accounts, transfers, seed, summary,
+        ),
         Cmd::Calldata {
             file,
             claim,
@@ -408,47 +291,191 @@ pub fn run(cli: Cli) -> Result<i32> {
             bond,
             window,
         ),
-        Cmd::Simulate { scenario, format } => {
-            let out = crate::dispute::scenario::run_file(&scenario).map_err(|e| anyhow!("{e}"))?;
-            match format {
-                Format::Text => print!("{}", out.text()),
-                Format::Json => println!("{}", serde_json::to_string_pretty(&out)?),
-                Format::Dot => print!("{}", out.dot()),
-            }
-            Ok(0)
-        }
-        Cmd::GasReport { out } => {
-            let lines = crate::dispute::gas::channel_report().map_err(|e| anyhow!("{e}"))?;
-            let md = crate::dispute::gas::markdown(&lines);
-            print!("{md}");
-            if let Some(out) = out {
-                std::fs::write(&out, &md)
-                    .with_context(|| format!("cannot write {}", out.display()))?;
-                eprintln!("wrote {}", out.display());
-            }
-            Ok(0)
-        }
-        Cmd::Registry => {
-            let r = crate::systems::standard();
-            println!("verifiers (WITNESS_EXISTS; on-chain id = keccak256(name)):");
-            for v in r.verifiers() {
-                println!("  {}({})", v.name(), sig(&v.params()));
-                println!("      {}", v.doc());
-                println!("      witness: {}", v.witness_doc());
-            }
-            println!("quantifiers (UNIVERSAL_QUANTIFIER):");
-            for q in r.quantifiers() {
-                println!(
-                    "  {}({}) -> {}",
-                    q.name(),
-                    sig(&q.params()),
-                    q.element_type()
-                );
-                println!("      {}", q.doc());
-            }
-            Ok(0)
+        Cmd::Simulate { scenario, format } => simulate(&scenario, format),
+        Cmd::GasReport { out } => gas_report(out),
+        Cmd::Registry => registry(),
+    }
+}
+
+fn check(files: &[PathBuf], verbose: bool) -> Result<i32> {
+    let p = load(files)?;
+    if verbose {
+        for (name, d) in &p.defs {
+            let kind = match d.recursive {
+                Some((g, i)) => format!("recursive, group {g:#x} #{i}"),
+                None => "inlined at call sites".into(),
+            };
+            println!("def {name} ({kind}):\n    {}", p.show_def(d));
         }
     }
+    println!(
+        "ok: {} file{}, {} definition{}, {} recursive group{}",
+        p.sources.len(),
+        plural(p.sources.len()),
+        p.defs.len(),
+        plural(p.defs.len()),
+        p.groups.len(),
+        plural(p.groups.len())
+    );
+    Ok(0)
+}
+
+fn eval(file: PathBuf, claim: &str, info: Option<&std::path::Path>, json: bool) -> Result<i32> {
+    let p = load(&[file])?;
+    let c = p.compile_claim(claim).map_err(rendered)?;
+    let info = load_info(info)?;
+    let verdict = Evaluator::new(&p.registry, &p, &info)
+        .decide(&c)
+        .map_err(|e| anyhow!("cannot evaluate: {e}"))?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&verdict_json(&p, &c, &verdict))?
+        );
+    } else {
+        print!("{}", verdict_text(&p, &c, &verdict));
+    }
+    Ok(0)
+}
+
+fn encode(file: PathBuf, claim: &str, json: bool) -> Result<i32> {
+    let p = load(&[file])?;
+    let c = p.compile_claim(claim).map_err(rendered)?;
+    let enc = c.encode();
+    if json {
+        let mut j = claim_json(&p, &c);
+        j["groups"] = groups_json(&p, &c);
+        println!("{}", serde_json::to_string_pretty(&j)?);
+    } else {
+        println!("claim    {}", p.show(&c));
+        println!("id       {:#x}", c.id());
+        println!("bytes    {}", enc.len());
+        println!("encoding {}", hex0x(&enc));
+        if let Json::Array(gs) = groups_json(&p, &c) {
+            for g in gs {
+                println!("group    {} ({})", g["id"], g["members"]);
+                println!("         {}", g["encoding"].as_str().unwrap_or(""));
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn decode(hex: &str, with: &[PathBuf]) -> Result<i32> {
+    let bytes =
+        hex::decode(hex.trim().trim_start_matches("0x")).map_err(|e| anyhow!("not hex: {e}"))?;
+    let c = Claim::decode(&bytes).map_err(|e| anyhow!("{e}"))?;
+    let p = if with.is_empty() {
+        Program::empty(&crate::systems::standard())
+    } else {
+        load(with)?
+    };
+    println!("{}", p.show(&c));
+    println!("id {:#x}", c.id());
+    Ok(0)
+}
+
+fn fmt(files: &[PathBuf]) -> Result<i32> {
+    let mut failed = false;
+    for f in files {
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+        let mut map = crate::lang::SourceMap::default();
+        let id = map.add(f.display().to_string(), text.as_str());
+        let (ast, diags) = crate::lang::parser::parse_file(&text, id);
+        if diags.is_empty() {
+            print!("{}", crate::lang::printer::print_file(&ast));
+        } else {
+            eprint!("{}", crate::lang::diag::render(&map, &diags, color()));
+            failed = true;
+        }
+    }
+    Ok(i32::from(failed))
+}
+
+fn rollup(
+    proposer: Side,
+    challenger: Side,
+    lie_from: Option<u64>,
+    accounts: usize,
+    transfers: usize,
+    seed: u64,
+    summary: bool,
+) -> Result<i32> {
+    use crate::dispute::rollup::{play, Role, RollupGame};
+    let role = |s: Side| match s {
+        Side::Honest => Role::Honest,
+        Side::Liar => Role::Liar { from: lie_from },
+    };
+    let game = RollupGame {
+        seed,
+        accounts,
+        transfers,
+        proposer: role(proposer),
+        challenger: role(challenger),
+        ..RollupGame::default()
+    };
+    let g = play(&game)?;
+    if !summary {
+        print!("{}", g.transcript);
+        println!();
+    }
+    println!(
+        "output claim {:?}; N = {} steps, {} bisection levels, MIPS steps on chain: {} accepted / {} refused, {} pre-image loads",
+        g.status,
+        g.steps,
+        g.levels(),
+        g.onchain_steps.0,
+        g.onchain_steps.1,
+        g.preimage_loads
+    );
+    println!(
+        "dispute: {} gas in {} transactions; bridge finalized the right root: {}; withdrawn {} wei; honest party {:.2?} off-chain",
+        g.dispute_gas, g.dispute_txs, g.finalized_right_root, g.withdrawn, g.honest_time
+    );
+    Ok(0)
+}
+
+fn simulate(scenario: &std::path::Path, format: Format) -> Result<i32> {
+    let out = crate::dispute::scenario::run_file(scenario).map_err(|e| anyhow!("{e}"))?;
+    match format {
+        Format::Text => print!("{}", out.text()),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&out)?),
+        Format::Dot => print!("{}", out.dot()),
+    }
+    Ok(0)
+}
+
+fn gas_report(out: Option<PathBuf>) -> Result<i32> {
+    let lines = crate::dispute::gas::channel_report().map_err(|e| anyhow!("{e}"))?;
+    let md = crate::dispute::gas::markdown(&lines);
+    print!("{md}");
+    if let Some(out) = out {
+        std::fs::write(&out, &md).with_context(|| format!("cannot write {}", out.display()))?;
+        eprintln!("wrote {}", out.display());
+    }
+    Ok(0)
+}
+
+fn registry() -> Result<i32> {
+    let r = crate::systems::standard();
+    println!("verifiers (WITNESS_EXISTS; on-chain id = keccak256(name)):");
+    for v in r.verifiers() {
+        println!("  {}({})", v.name(), sig(&v.params()));
+        println!("      {}", v.doc());
+        println!("      witness: {}", v.witness_doc());
+    }
+    println!("quantifiers (UNIVERSAL_QUANTIFIER):");
+    for q in r.quantifiers() {
+        println!(
+            "  {}({}) -> {}",
+            q.name(),
+            sig(&q.params()),
+            q.element_type()
+        );
+        println!("      {}", q.doc());
+    }
+    Ok(0)
 }
 
 fn load_info(path: Option<&std::path::Path>) -> Result<LocalInfo> {
