@@ -245,3 +245,29 @@ fn rollup_dispute_summary() {
     let bad = ogs(&["rollup", "--proposer", "sometimes"]);
     assert_eq!(bad.status.code(), Some(2), "clap rejects an unknown side");
 }
+
+/// `ogs eval` on a claim that needs itself again ends, says Unknown and names the cycle;
+/// `--max-steps` bounds the work and is named when reached.
+#[test]
+fn eval_of_a_cycle_ends_and_names_it() {
+    let dir = std::env::temp_dir().join(format!("ogs-cli-cycle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let file = dir.join("cyc.ogs");
+    std::fs::write(
+        &file,
+        "def cyc(x: uint256) := forall i in below(2): cyc(i)\n\
+         def wide(x: uint256) := forall i in below(60): forall j in below(60): lt(i, 100)\n",
+    )
+    .expect("write");
+    let f = file.to_string_lossy().to_string();
+    let out = ogs(&["eval", &f, "--claim", "cyc(0)"]);
+    assert!(out.status.success());
+    let o = text(&out.stdout);
+    assert!(o.contains("UNKNOWN") && o.contains("(a cycle)"), "{o}");
+    let out = ogs(&["eval", &f, "--claim", "wide(0)", "--max-steps", "100"]);
+    let o = text(&out.stdout);
+    assert!(o.contains("within 100 evaluation steps"), "{o}");
+    let out = ogs(&["eval", &f, "--claim", "wide(0)"]);
+    assert!(text(&out.stdout).contains("TRUE"), "{}", text(&out.stdout));
+    let _ = std::fs::remove_dir_all(&dir);
+}

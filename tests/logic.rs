@@ -683,3 +683,51 @@ proptest! {
         }
     }
 }
+
+/// Every evaluation ends (SEMANTICS.md §5): a call that needs itself again — through a
+/// `forall` or an `exists` — is Unknown with the cycle named, at once, instead of unfolding
+/// 2^128 branches; a claim too large for the step bound is Unknown with the bound named, and
+/// decided when the bound is raised.
+#[test]
+fn evaluations_end_within_their_bounds() {
+    let src = "def cyc(x: uint256) := forall i in below(2): cyc(i)\n\
+               def cyc2(x: uint256) := exists i in below(2): cyc2(i)\n\
+               def wide(x: uint256) := forall i in below(60): forall j in below(60): lt(i, 100)\n";
+    let p = check_source("bounds.ogs", src, &ogs::systems::standard()).expect("checks");
+    let info = LocalInfo::new();
+    for text in ["cyc(0)", "cyc2(0)", "not cyc(1)"] {
+        let c = p.compile_claim(text).expect("compiles");
+        let started = std::time::Instant::now();
+        let v = Evaluator::new(&p.registry, &p, &info)
+            .decide(&c)
+            .expect("evaluates");
+        match v {
+            Verdict::Unknown(why) => {
+                assert!(why.iter().any(|w| w.contains("cycle")), "{text}: {why:?}");
+                assert!(why.len() <= ogs::logic::eval::MAX_REASONS + 1);
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+    let wide = p.compile_claim("wide(0)").expect("compiles");
+    let small = ogs::logic::eval::Limits {
+        steps: 1_000,
+        ..Default::default()
+    };
+    match Evaluator::new(&p.registry, &p, &info)
+        .with_limits(small)
+        .decide(&wide)
+        .expect("evaluates")
+    {
+        Verdict::Unknown(why) => assert!(
+            why.iter().any(|w| w.contains("1000 evaluation steps")),
+            "{why:?}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        Evaluator::new(&p.registry, &p, &info).decide(&wide),
+        Ok(Verdict::True(_))
+    ));
+}

@@ -45,6 +45,9 @@ pub enum Cmd {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+        /// Claim nodes the evaluator may visit before it answers Unknown (time grows linearly).
+        #[arg(long, default_value_t = crate::logic::eval::DEFAULT_STEPS)]
+        max_steps: u64,
     },
     /// Print a claim's canonical ABI encoding and its id (keccak256 of the encoding).
     Encode {
@@ -245,7 +248,8 @@ pub fn run(cli: Cli) -> Result<i32> {
             claim,
             info,
             json,
-        } => eval(file, &claim, info.as_deref(), json),
+            max_steps,
+        } => eval(file, &claim, info.as_deref(), json, max_steps),
         Cmd::Encode { file, claim, json } => encode(file, &claim, json),
         Cmd::Decode { hex, with } => decode(&hex, &with),
         Cmd::Fmt { files } => fmt(&files),
@@ -320,11 +324,22 @@ fn check(files: &[PathBuf], verbose: bool) -> Result<i32> {
     Ok(0)
 }
 
-fn eval(file: PathBuf, claim: &str, info: Option<&std::path::Path>, json: bool) -> Result<i32> {
+fn eval(
+    file: PathBuf,
+    claim: &str,
+    info: Option<&std::path::Path>,
+    json: bool,
+    max_steps: u64,
+) -> Result<i32> {
     let p = load(&[file])?;
     let c = p.compile_claim(claim).map_err(rendered)?;
     let info = load_info(info)?;
+    let limits = crate::logic::eval::Limits {
+        steps: max_steps,
+        ..Default::default()
+    };
     let verdict = Evaluator::new(&p.registry, &p, &info)
+        .with_limits(limits)
         .decide(&c)
         .map_err(|e| anyhow!("cannot evaluate: {e}"))?;
     if json {

@@ -17,6 +17,50 @@ use thiserror::Error;
 /// How deep the evaluator unfolds definition calls before answering Unknown.
 pub const MAX_UNFOLD: usize = 128;
 
+/// How many claim nodes one evaluation visits, by default, before answering Unknown.
+pub const DEFAULT_STEPS: u64 = 1 << 22;
+
+/// Most distinct reasons an Unknown answer lists (the rest are counted, not kept).
+pub const MAX_REASONS: usize = 64;
+
+/// The bounds every evaluation keeps (SEMANTICS.md §5): at most `steps` claim nodes visited
+/// and `unfold` nested unfoldings, and a call that needs itself again (a cycle) is not
+/// unfolded a second time. Time is linear in `steps`; memory is bounded by the depth of the
+/// claim, `unfold`, and [`MAX_REASONS`] reasons per Unknown. An evaluation that reaches a
+/// bound answers Unknown and says which.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Claim nodes visited.
+    pub steps: u64,
+    /// Nested unfoldings of definition calls.
+    pub unfold: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            steps: DEFAULT_STEPS,
+            unfold: MAX_UNFOLD,
+        }
+    }
+}
+
+/// Adds reasons to an Unknown answer's list: each once, at most [`MAX_REASONS`].
+fn add_reasons(missing: &mut Vec<String>, more: Vec<String>) {
+    for m in more {
+        if missing.len() >= MAX_REASONS {
+            let last = format!("more (only the first {MAX_REASONS} reasons are listed)");
+            if missing.last() != Some(&last) {
+                missing.push(last);
+            }
+            return;
+        }
+        if !missing.contains(&m) {
+            missing.push(m);
+        }
+    }
+}
+
 /// The evaluator's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -137,6 +181,11 @@ pub struct Evaluator<'a> {
     registry: &'a Registry,
     defs: &'a dyn Definitions,
     info: &'a LocalInfo,
+    limits: Limits,
+    /// Claim nodes visited so far.
+    steps: std::cell::Cell<u64>,
+    /// The calls being unfolded, outermost first (a call met again here is a cycle).
+    calls: std::cell::RefCell<Vec<alloy_primitives::B256>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -146,7 +195,16 @@ impl<'a> Evaluator<'a> {
             registry,
             defs,
             info,
+            limits: Limits::default(),
+            steps: std::cell::Cell::new(0),
+            calls: std::cell::RefCell::new(Vec::new()),
         }
+    }
+
+    /// The same evaluator with other bounds (`ogs eval --max-steps` raises them).
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// Decides a closed claim (SEMANTICS.md §5).
@@ -154,10 +212,20 @@ impl<'a> Evaluator<'a> {
         if !claim.is_closed() {
             return Err(EvalError::Open);
         }
+        self.steps.set(0);
+        self.calls.borrow_mut().clear();
         self.go(claim, 0)
     }
 
     fn go(&self, claim: &Claim, unfolds: usize) -> Result<Verdict, EvalError> {
+        let steps = self.steps.get() + 1;
+        self.steps.set(steps);
+        if steps > self.limits.steps {
+            return Ok(Verdict::Unknown(vec![format!(
+                "a decision within {} evaluation steps (raise the bound with --max-steps)",
+                self.limits.steps
+            )]));
+        }
         match claim {
             Claim::Witness { verifier, args } => {
                 let v = self
@@ -221,7 +289,7 @@ impl<'a> Evaluator<'a> {
                                 evidence: defend_negation(challenge, evidence),
                             })
                         }
-                        Verdict::Unknown(m) => missing.extend(m),
+                        Verdict::Unknown(m) => add_reasons(&mut missing, m),
                     }
                 }
                 Ok(if missing.is_empty() {
@@ -260,7 +328,7 @@ impl<'a> Evaluator<'a> {
                                 evidence: defend_negation(challenge, evidence),
                             })
                         }
-                        Verdict::Unknown(m) => missing.extend(m),
+                        Verdict::Unknown(m) => add_reasons(&mut missing, m),
                     }
                 }
                 if let Some(m) = domain.incomplete {
@@ -279,13 +347,24 @@ impl<'a> Evaluator<'a> {
                         return Ok(Verdict::True(Evidence::default()));
                     }
                 }
-                if unfolds >= MAX_UNFOLD {
+                if unfolds >= self.limits.unfold {
                     return Ok(Verdict::Unknown(vec![format!(
-                        "a decision within {MAX_UNFOLD} unfoldings of recursive definitions"
+                        "a decision within {} unfoldings of recursive definitions",
+                        self.limits.unfold
                     )]));
                 }
+                let id = claim.id();
+                if self.calls.borrow().contains(&id) {
+                    return Ok(Verdict::Unknown(vec![
+                        "a decision of a call whose unfolding needs the same call again (a cycle)"
+                            .to_string(),
+                    ]));
+                }
                 let body = unfold(claim, self.defs)?;
-                Ok(match self.go(&body, unfolds + 1)? {
+                self.calls.borrow_mut().push(id);
+                let verdict = self.go(&body, unfolds + 1);
+                self.calls.borrow_mut().pop();
+                Ok(match verdict? {
                     Verdict::False {
                         mut challenge,
                         evidence,
