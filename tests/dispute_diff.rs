@@ -309,10 +309,10 @@ fn run_case(seed: u64, w: &World, p: &Program) -> Option<(String, &'static str, 
     a.settle(&honest);
     let tx = a.log().len();
     if matches!(claim, Claim::Witness { .. }) && expected == Status::False {
-        // A witness claim nobody can prove stays undecided on chain (SEMANTICS.md §3); the honest
-        // side claimed its negation instead, which times out True.
+        // A witness claim nobody can prove has no challenge (SEMANTICS.md §3): the honest side
+        // claimed its negation, which times out True, and then decided the claim False by it.
         assert_eq!(a.status(&claim.clone().negate()), Status::True, "{text}");
-        assert_eq!(a.status(&claim), Status::Undecided, "{text}");
+        assert_eq!(a.status(&claim), Status::False, "{text}");
         return Some((text, "witness-negation", tx));
     }
     let got = a.status(&claim);

@@ -440,6 +440,15 @@ impl<B: Backend> Dispute<B> {
         )
     }
 
+    /// `decideByNegation(enc)`: the claim is False because its negation is True.
+    pub fn decide_by_negation(
+        &mut self,
+        from: Address,
+        c: &Claim,
+    ) -> Result<Receipt, DisputeError> {
+        self.send(from, U256::ZERO, calldata::decide_negation(c))
+    }
+
     /// `decideByWitness(enc, witness)`.
     pub fn decide_by_witness(
         &mut self,
@@ -596,13 +605,34 @@ pub mod calldata {
         .abi_encode()
     }
 
+    /// `decideByNegation(bytes)`.
+    pub fn decide_negation(c: &Claim) -> Vec<u8> {
+        UniversalDispute::decideByNegationCall {
+            enc: c.encode().into(),
+        }
+        .abi_encode()
+    }
+
+    /// `payout(bytes32)`: pays out the bonds of a decided claim (credit).
+    pub fn payout(c: &Claim) -> Vec<u8> {
+        UniversalDispute::payoutCall { id: c.id() }.abi_encode()
+    }
+
+    /// `withdraw()`: withdraws the sender's credit.
+    pub fn withdraw() -> Vec<u8> {
+        UniversalDispute::withdrawCall {}.abi_encode()
+    }
+
     /// Solidity signatures of the calls above, in the same order.
-    pub fn signatures() -> [&'static str; 4] {
+    pub fn signatures() -> [&'static str; 7] {
         [
             UniversalDispute::claimCall::SIGNATURE,
             UniversalDispute::challengeCall::SIGNATURE,
             UniversalDispute::decideByTimeoutCall::SIGNATURE,
             UniversalDispute::decideByWitnessCall::SIGNATURE,
+            UniversalDispute::decideByNegationCall::SIGNATURE,
+            UniversalDispute::payoutCall::SIGNATURE,
+            UniversalDispute::withdrawCall::SIGNATURE,
         ]
     }
 }

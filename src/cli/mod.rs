@@ -195,6 +195,12 @@ pub enum CallKind {
     DecideTimeout,
     /// `decideByWitness(bytes,bytes)`.
     DecideWitness,
+    /// `decideByNegation(bytes)`: the claim is False because its negation was decided True.
+    DecideNegation,
+    /// `payout(bytes32)`: credit the bonds of a decided claim to whoever is owed them.
+    Payout,
+    /// `withdraw()`: withdraw the sender's credit.
+    Withdraw,
 }
 
 /// Runs the CLI; returns the process exit code.
@@ -534,6 +540,21 @@ fn calldata(
             cd::decide_timeout(&c),
             format!("claim id {:#x}", c.id()),
         ),
+        CallKind::DecideNegation => (
+            sigs[4],
+            cd::decide_negation(&c),
+            format!(
+                "claim id {:#x}; succeeds once its negation {:#x} is True",
+                c.id(),
+                c.clone().negate().id()
+            ),
+        ),
+        CallKind::Payout => (
+            sigs[5],
+            cd::payout(&c),
+            format!("claim id {:#x}; after it is decided", c.id()),
+        ),
+        CallKind::Withdraw => (sigs[6], cd::withdraw(), "the sender's credit".to_string()),
         CallKind::DecideWitness => {
             let w = match witness {
                 Some(h) => hex::decode(h.trim_start_matches("0x"))

@@ -392,6 +392,23 @@ impl<'p> Arena<'p> {
                 }
             }
             for (id, c) in self.claims.clone() {
+                // A witness claim has no challenge, so no contradiction decides it: once its
+                // negation is True (nobody could prove it), decide it False so its bond is paid.
+                let neg = c.clone().negate();
+                if matches!(c, Claim::Witness { .. })
+                    && self.status(&c) == Status::Undecided
+                    && self.claims.contains_key(&neg.id())
+                    && self.status(&neg) == Status::True
+                {
+                    let r = self.d.decide_by_negation(who.address, &c);
+                    let call = format!(
+                        "decide {} False by its True negation",
+                        &format!("{id:#x}")[..10]
+                    );
+                    self.note(&who.name, call, &r);
+                    changed |= r.is_ok();
+                    continue;
+                }
                 if self.status(&c) == Status::Undecided && !matches!(c, Claim::Witness { .. }) {
                     // Only calls that can succeed are sent (the window passed, no open challenge).
                     if self.d.can_time_out(id) {
