@@ -325,11 +325,8 @@ impl World for Channel {
         (self.address, "ChannelPayout")
     }
 
-    fn handles(&self, action: &Action) -> bool {
-        matches!(
-            action,
-            Action::Fund(_) | Action::Update(_) | Action::ChannelExit(_) | Action::Settle(_)
-        )
+    fn section(&self) -> &'static str {
+        "channel"
     }
 
     fn act(

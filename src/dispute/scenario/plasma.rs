@@ -369,11 +369,8 @@ impl World for Plasma {
         (self.address, "PlasmaChain")
     }
 
-    fn handles(&self, action: &Action) -> bool {
-        matches!(
-            action,
-            Action::Deposit(_) | Action::Commit(_) | Action::Exit(_) | Action::Finalize(_)
-        )
+    fn section(&self) -> &'static str {
+        "plasma"
     }
 
     fn act(

@@ -100,11 +100,8 @@ impl World for Rollup {
         (self.bridge.address, "RollupBridge")
     }
 
-    fn handles(&self, action: &Action) -> bool {
-        matches!(
-            action,
-            Action::Propose(_) | Action::FinalizeOutput(_) | Action::Withdrawals(_)
-        )
+    fn section(&self) -> &'static str {
+        "rollup"
     }
 
     fn act(

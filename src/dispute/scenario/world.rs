@@ -42,8 +42,13 @@ pub(in crate::dispute::scenario) struct Labels {
 pub(super) trait World {
     /// Its contract and the name the transcript gives it.
     fn contract(&self) -> (Address, &'static str);
+    /// Its section in the scenario file (`plasma`); it carries out the actions of that
+    /// section ([`Action::section`]).
+    fn section(&self) -> &'static str;
     /// Whether `action` is one of this world's.
-    fn handles(&self, action: &Action) -> bool;
+    fn handles(&self, action: &Action) -> bool {
+        action.section() == Some(self.section())
+    }
     /// Carries out one of its actions by `who`; returns whether what parties know of the
     /// world changed (their local information is then rebuilt before the next action).
     fn act(
