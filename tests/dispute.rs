@@ -157,10 +157,31 @@ fn gas_report_is_fresh_and_within_targets() {
             .map(|l| l.gas)
             .expect("measured")
     };
+    // The README's table is the same rows, with thousands separators.
+    let readme = std::fs::read_to_string("README.md").expect("README");
+    for l in &lines {
+        let row = format!("| {} | `{}` | {} |", l.action, l.function, thousands(l.gas));
+        assert!(
+            readme.contains(&row),
+            "README.md's gas table is stale: expected the row {row}"
+        );
+    }
     assert!(gas("claim") < 95_000, "claim costs {}", gas("claim"));
     assert!(
         gas("decideByTimeout") < 26_000,
         "timeout costs {}",
         gas("decideByTimeout")
     );
+}
+
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -247,6 +247,7 @@ impl Game {
         }
         let p = check_source("holes.ogs", SOURCE, &ogs::systems::standard())
             .unwrap_or_else(|e| panic!("{}", e.render(false)));
+        d.know_groups(p.groups.values().map(|g| g.encoding.clone()));
         Game {
             d,
             p,
@@ -1737,6 +1738,7 @@ fn bad_challenge_that_does_not_contradict() {
         index: 0,
         args: vec![],
     };
+    g.d.know_groups([liar_bytes.clone()]);
     g.claim(alice, &liar).expect("claim");
     let how = How {
         how: 0,
@@ -1907,109 +1909,128 @@ fn bad_forged_witness() {
     g.check_bonds();
 }
 
-/// SEMANTICS.md §1 ("V is a registered verifier", "Q is a registered quantifier"):
-/// a name the registry does not know can never verify a witness or admit an
-/// instance.
+/// SEMANTICS.md §1 ("V is a registered verifier", "Q is a registered quantifier",
+/// "a call names an admitted group") and §4.6 (same answer on both sides). A
+/// name the registry does not know would make a claim the chain cannot judge:
+/// a FORALL over an unknown quantifier could never be challenged and would time
+/// out True while the Rust evaluator answers `UnknownQuantifier`. So every name
+/// a claim can reach is checked before the claim exists: its own WITNESS and
+/// FORALL names (however deep), and its calls, whose groups must be admitted —
+/// and admission checks the names in every definition body. Counter-claims are
+/// built from those alone, so none can name an unknown verifier either.
 #[test]
-fn bad_unregistered_names() {
+fn hole_unregistered_names_are_refused() {
     let mut g = Game::new();
     let (alice, bob) = (g.alice, g.bob);
     let ghost_v = Name::of("no_such_verifier");
     let ghost_q = Name::of("no_such_quantifier");
-    let w = Claim::Witness {
-        verifier: ghost_v,
-        args: vec![Term::Lit(word(1))],
-    };
-    // (Claiming it is accepted; see bug_claim_with_unregistered_quantifier_is_accepted.)
-    g.claim(alice, &w).expect("claim");
-    let msg = format!(
-        "UnknownVerifier(UnknownVerifier {{ name: {:?} }})",
-        ghost_v.0
-    );
-    assert_eq!(
-        g.refused("UnknownVerifier", |g| g.by_witness(alice, &w, &[])),
-        msg
-    );
-    // As a counter-claim: NOT(W) challenged by W with a witness.
-    let not_w = w.clone().negate();
-    g.claim(bob, &not_w).expect("claim NOT(W)");
-    assert_eq!(
-        g.refused("UnknownVerifier", |g| g.challenge(
-            alice,
-            &not_w,
-            &operand(),
-            &w,
-            &[1]
-        )),
-        msg
-    );
-    // A quantifier that is not registered admits no instance.
+    let lt = witness_claim("lt", vec![word(2), word(1)]);
     let q = Claim::Forall {
         quantifier: ghost_q,
         args: vec![],
-        body: Box::new(witness_claim("lt", vec![word(2), word(1)])),
+        body: Box::new(lt.clone()),
     };
-    g.claim(alice, &q).expect("claim");
-    let counter = witness_claim("lt", vec![word(2), word(1)]).negate();
-    let msg = format!(
-        "UnknownQuantifier(UnknownQuantifier {{ name: {:?} }})",
-        ghost_q.0
-    );
-    assert_eq!(
-        g.refused("UnknownQuantifier", |g| {
-            g.challenge(bob, &q, &instance(word(0), vec![]), &counter, &[])
-        }),
-        msg
-    );
-    let q2 = Claim::Forall {
-        quantifier: ghost_q,
-        args: vec![Term::Lit(word(1))],
-        body: Box::new(witness_claim("lt", vec![word(2), word(1)])),
-    };
-    let not_q2 = q2.negate();
-    g.claim(bob, &not_q2).expect("claim");
-    g.refused("UnknownQuantifier", |g| {
-        g.not_by_challenge(bob, &not_q2, &instance(word(0), vec![]))
-    });
-    g.check_bonds();
-}
-
-/// SEMANTICS.md §1 ("V is a registered verifier", "Q is a registered quantifier") and
-/// §4.6 (same answer on both sides). `claim` does not look names up, so a
-/// claim over an unregistered quantifier is accepted, can never be challenged
-/// (every INSTANCE challenge reverts `UnknownQuantifier`) and so times out
-/// True — "for all t in <no domain>: false" is decided True, while the Rust
-/// evaluator answers `EvalError::UnknownQuantifier`. The registry is
-/// write-once but open: if the name is registered later, that True decision
-/// stands for a claim that now has counterexamples.
-#[test]
-#[ignore = "BUG: claim() accepts WITNESS/FORALL nodes naming unregistered verifiers/quantifiers; a FORALL over an unknown quantifier is unchallengeable and times out True (Rust evaluator: UnknownQuantifier)"]
-fn bug_claim_with_unregistered_quantifier_is_accepted() {
-    let mut g = Game::new();
-    let alice = g.alice;
-    let q = Claim::Forall {
-        quantifier: Name::of("no_such_quantifier"),
-        args: vec![],
-        body: Box::new(witness_claim("lt", vec![word(2), word(1)])),
-    };
-    g.watch(&q);
     let evaluated =
         ogs::logic::Evaluator::new(&g.p.registry, &g.p, &ogs::logic::LocalInfo::new()).decide(&q);
     assert!(
         evaluated.is_err(),
         "Rust refuses to evaluate it: {evaluated:?}"
     );
-    let r = g.claim(alice, &q);
-    if r.is_ok() {
-        g.d.chain.advance(1, WINDOW + 1);
-        let t = g.timeout(alice, &q);
-        panic!(
-            "claim over an unregistered quantifier accepted; timeout: {}",
-            if t.is_ok() { "decided True" } else { "refused" }
-        );
-    }
-    let why = reason_of(r);
-    assert!(why.starts_with("UnknownQuantifier("), "{why}");
+    let unknown_q = format!(
+        "UnknownQuantifier(UnknownQuantifier {{ name: {:?} }})",
+        ghost_q.0
+    );
+    let unknown_v = format!(
+        "UnknownVerifier(UnknownVerifier {{ name: {:?} }})",
+        ghost_v.0
+    );
+    // At the top, under NOT, inside AND, in a registered quantifier's body.
+    let w = Claim::Witness {
+        verifier: ghost_v,
+        args: vec![Term::Lit(word(1))],
+    };
+    assert_eq!(
+        g.refused("UnknownQuantifier", |g| g.claim(alice, &q)),
+        unknown_q
+    );
+    assert_eq!(
+        g.refused("UnknownVerifier", |g| g.claim(alice, &w)),
+        unknown_v
+    );
+    let not_w = w.clone().negate();
+    assert_eq!(
+        g.refused("UnknownVerifier", |g| g.claim(bob, &not_w)),
+        unknown_v
+    );
+    let and = Claim::And(vec![lt.clone().negate(), q.clone()]);
+    assert_eq!(
+        g.refused("UnknownQuantifier", |g| g.claim(bob, &and)),
+        unknown_q
+    );
+    let nested = Claim::Forall {
+        quantifier: Name::of("below"),
+        args: vec![Term::Lit(word(2))],
+        body: Box::new(Claim::Not(Box::new(Claim::Witness {
+            verifier: ghost_v,
+            args: vec![Term::Var {
+                index: 0,
+                path: vec![],
+            }],
+        }))),
+    };
+    assert_eq!(
+        g.refused("UnknownVerifier", |g| g.claim(bob, &nested)),
+        unknown_v
+    );
+    // A call into a group that was never admitted.
+    let walk = g.compile("walk((2, 3))");
+    let Claim::Call { group, .. } = walk.clone() else {
+        panic!("walk is a call")
+    };
+    let unknown_g = format!("UnknownGroup(UnknownGroup {{ group: {group:?} }})");
+    let raw = ogs::chain::dispute::calldata::claim(&walk);
+    assert_eq!(
+        g.refused("UnknownGroup", |g| g.send(alice, U256::from(BOND), raw)),
+        unknown_g
+    );
+    // Admission checks every definition body: a group naming an unknown quantifier is
+    // refused, and so is one that calls a group not admitted yet.
+    let ghost_body = Claim::Forall {
+        quantifier: ghost_q,
+        args: vec![Term::Param {
+            index: 0,
+            path: vec![],
+        }],
+        body: Box::new(lt.clone()),
+    };
+    let (_, ghost_group) = encode_group(&[(1, &ghost_body)]);
+    assert_eq!(
+        g.refused("UnknownQuantifier", |g| g.d.admit(alice, &ghost_group)),
+        unknown_q
+    );
+    let call = Claim::Call {
+        group,
+        index: 0,
+        args: vec![Term::Lit(word(1))],
+    };
+    let (_, caller) = encode_group(&[(0, &call)]);
+    assert_eq!(
+        g.refused("UnknownGroup", |g| g.d.admit(alice, &caller)),
+        unknown_g
+    );
+    // Controls: the same shapes over registered names, and admitted groups, are accepted.
+    let real_q = Claim::Forall {
+        quantifier: Name::of("below"),
+        args: vec![Term::Lit(word(0))],
+        body: Box::new(lt.clone()),
+    };
+    g.claim(alice, &real_q).expect("registered quantifier");
+    g.d.admit(alice, &g.p.groups[&group].encoding.clone())
+        .expect("admit");
+    assert!(g.d.is_admitted(group).expect("view"));
+    g.d.admit(alice, &caller).expect("callee admitted first");
+    g.claim(alice, &walk).expect("call into an admitted group");
+    g.check_bonds();
 }
 
 /// README (`claim`: "id new"): a claim exists once, however it was created.

@@ -251,7 +251,14 @@ library ClaimLib {
     ///      parts; `ap`: 0 for a closed claim, arity + 1 for a template.
     ///      Every read is bounds-checked against the end of the range it belongs to before the
     ///      value is used; all sizes are bounded by `enc.length`, so nothing overflows.
-    function validate(bytes memory enc, uint256 arity) internal pure {
+    ///
+    ///      It also lists the names the claim refers to (`refs`, allocated at the end): pairs
+    ///      `(kind, name)` for every `WITNESS` (verifier), `FORALL` (quantifier) and `CALL` with
+    ///      a non-zero group id, in the order met. The list comes first, the work list after
+    ///      it: a node is listed only once checked, and a checked node owns at least 0x100
+    ///      bytes of `enc` outside its children and arguments, so at most
+    ///      `enc.length / 0x100 + 1` pairs are listed.
+    function validate(bytes memory enc, uint256 arity) internal pure returns (uint256[] memory refs) {
         uint256 ap = arity == CLOSED ? 0 : arity + 1;
         assembly ("memory-safe") {
             // MalformedClaim(uint256) = 0x8f05e161
@@ -468,6 +475,15 @@ library ClaimLib {
                     fail(1)
                 }
                 fields(p, ctx, mload(a))
+                if gt(kind, 1) {
+                    let nm := mload(add(p, 0x40))
+                    if nm {
+                        let cur := mload(0x00)
+                        mstore(cur, kind)
+                        mstore(add(cur, 0x20), nm)
+                        mstore(0x00, add(cur, 0x40))
+                    }
+                }
                 let m, allLit
                 top2, m, allLit := terms(a, end, deeper(ctx), top2)
             }
@@ -483,7 +499,9 @@ library ClaimLib {
                 }
             }
 
-            let base := mload(0x40)
+            refs := mload(0x40)
+            mstore(0x00, add(refs, 0x20)) // cursor of the refs list (scratch word)
+            let base := add(refs, add(0x60, shl(6, shr(8, mload(enc)))))
             let top := add(base, 0x20)
             mstore(base, or(or(add(enc, 0x20), shl(64, mload(enc))), shl(200, ap)))
             for {
@@ -507,6 +525,9 @@ library ClaimLib {
                     top := claimNode(p, end, ctx, top)
                 }
             }
+            let last := mload(0x00)
+            mstore(refs, shr(5, sub(last, add(refs, 0x20))))
+            mstore(0x40, last)
         }
     }
 
@@ -547,8 +568,10 @@ library ClaimLib {
     // =====================================================================================
 
     /// @notice Reverts `MalformedClaim` unless `g` is the canonical `abi.encode(Definition[])`
-    ///         with every body a valid template of its arity (Rust: `decode_group`).
-    function validateGroup(bytes memory g) internal pure {
+    ///         with every body a valid template of its arity (Rust: `decode_group`). Returns
+    ///         the names the bodies refer to, as `validate` lists them (in-group calls, with
+    ///         group id 0, are not listed).
+    function validateGroup(bytes memory g) internal pure returns (uint256[] memory refs) {
         uint256 d;
         uint256 len = g.length;
         uint256 w;
@@ -562,6 +585,8 @@ library ClaimLib {
         uint256 end = d + len;
         uint256 heads = d + 0x40;
         if (n > (end - heads) >> 5) revert MalformedClaim(BAD_LAYOUT);
+        uint256[][] memory lists = new uint256[][](n);
+        uint256 total = 0;
         uint256 pos = n << 5;
         for (uint256 i = 0; i < n; i++) {
             uint256 x = heads + pos;
@@ -584,10 +609,16 @@ library ClaimLib {
             assembly ("memory-safe") {
                 body := add(x, 0x40)
             }
-            validate(body, arity);
+            lists[i] = validate(body, arity);
+            total += lists[i].length;
             pos += 0x60 + ((blen + 31) & ~uint256(31));
         }
         if (heads + pos != end) revert MalformedClaim(BAD_LAYOUT);
+        refs = new uint256[](total);
+        uint256 m = 0;
+        for (uint256 i = 0; i < n; i++) {
+            for (uint256 j = 0; j < lists[i].length; j++) refs[m++] = lists[i][j];
+        }
     }
 
     /// @notice Number of definitions in a (valid) group.

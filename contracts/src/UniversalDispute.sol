@@ -98,6 +98,19 @@ contract UniversalDispute {
     mapping(address => uint256) public credit;
     uint256 private _credited;
 
+    // The name table (issue: unregistered names). Every name a claim can ever reach is checked
+    // before the claim exists: the claim's own WITNESS / FORALL names against these copies of
+    // the registry's entries (learnt on first use; the registry is write-once, so a copy never
+    // goes stale), and its calls against the admitted definition groups (whose bodies were
+    // checked the same way when admitted). Counter-claims are built only from a claim already
+    // checked and from admitted groups, so they need no second check.
+    //
+    // The copies live at storage slot `name` (verifiers) and `name ^ 1` (quantifiers): a name
+    // id is a keccak256 output, as is every mapping slot here, so no collision can be found,
+    // and a lookup costs one storage read without hashing (see `_nameSlot`).
+    /// @notice Whether the definition group with this id was admitted (see `admit`).
+    mapping(bytes32 => bool) public admitted;
+
     // =====================================================================================
     // Events
     // =====================================================================================
@@ -117,6 +130,8 @@ contract UniversalDispute {
     /// @notice The bond sent with a `challenge` whose counter-claim `counterId` already existed
     ///         was credited back to `account`.
     event Refunded(address indexed account, bytes32 indexed counterId, uint256 amount);
+    /// @notice Definition group `id` was admitted: claims may now call its definitions.
+    event Admitted(bytes32 indexed id);
     /// @notice `account` withdrew `amount`, sent to `to`.
     event Withdrawn(address indexed account, address to, uint256 amount);
 
@@ -154,6 +169,8 @@ contract UniversalDispute {
     error UnknownVerifier(bytes32 name);
     /// @notice No quantifier is registered under this id.
     error UnknownQuantifier(bytes32 name);
+    /// @notice No admitted definition group has this id (admit it first, see `admit`).
+    error UnknownGroup(bytes32 group);
     /// @notice The quantifier does not accept the instance (or failed).
     error NotInDomain(bytes32 quantifier);
     /// @notice The encoding does not hash to the id given.
@@ -227,7 +244,7 @@ contract UniversalDispute {
     function claim(bytes calldata enc) external payable returns (bytes32 id) {
         if (msg.value != BOND) revert WrongBond(msg.value, BOND);
         bytes memory c = ClaimLib.loadForNegation(enc);
-        ClaimLib.validate(c, ClaimLib.CLOSED);
+        _requireKnown(ClaimLib.validate(c, ClaimLib.CLOSED));
         id = keccak256(c);
         _create(id, ClaimLib.negationIdInPlace(c), ClaimLib.kindOf(c), msg.sender);
     }
@@ -308,6 +325,125 @@ contract UniversalDispute {
         _links[key] = Link.Open;
         _dispute[targetId] = _addOpen(targetId, _dispute[targetId]);
         emit Challenged(targetId, counterId);
+    }
+
+    // =====================================================================================
+    // Names
+    // =====================================================================================
+
+    /// @notice Admits the definition group `group` (`abi.encode(Definition[])`), so that
+    ///         claims may call its definitions: it must be canonical, every verifier and
+    ///         quantifier its bodies name must be registered, and every other group they call
+    ///         must be admitted already (groups call each other without cycles, so an order
+    ///         exists: callees first). Anyone may call; admitting twice changes nothing.
+    /// @return gid `keccak256(group)`
+    function admit(bytes calldata group) external returns (bytes32 gid) {
+        bytes memory g = group;
+        gid = keccak256(g);
+        if (admitted[gid]) return gid;
+        _requireKnown(ClaimLib.validateGroup(g));
+        admitted[gid] = true;
+        emit Admitted(gid);
+    }
+
+    /// @notice Copies registry entries into the dispute contract's own name table, so that the
+    ///         first claims naming them pay one storage read per name instead of a registry
+    ///         call and a write (what a deployment does once). Anyone may call; reverts
+    ///         `UnknownVerifier` / `UnknownQuantifier` for a name the registry does not have.
+    function learn(bytes32[] calldata verifiers, bytes32[] calldata quantifiers) external {
+        uint256[] memory refs = new uint256[](2 * (verifiers.length + quantifiers.length));
+        uint256 m = 0;
+        for (uint256 j = 0; j < verifiers.length; j++) {
+            refs[m++] = ClaimLib.WITNESS;
+            refs[m++] = uint256(verifiers[j]);
+        }
+        for (uint256 j = 0; j < quantifiers.length; j++) {
+            refs[m++] = ClaimLib.FORALL;
+            refs[m++] = uint256(quantifiers[j]);
+        }
+        _requireKnown(refs);
+    }
+
+    /// @notice The verifier registered under `name` (`address(0)` if none).
+    function verifierOf(bytes32 name) public view returns (address v) {
+        v = _learnt(name, ClaimLib.WITNESS);
+        if (v == address(0)) v = REGISTRY.verifierOf(name);
+    }
+
+    /// @notice The quantifier registered under `name` (`address(0)` if none).
+    function quantifierOf(bytes32 name) public view returns (address q) {
+        q = _learnt(name, ClaimLib.FORALL);
+        if (q == address(0)) q = REGISTRY.quantifierOf(name);
+    }
+
+    /// @dev The storage slot of the local copy of verifier (`kind` WITNESS) or quantifier
+    ///      (`kind` FORALL) `name`.
+    function _nameSlot(bytes32 name, uint256 kind) private pure returns (bytes32) {
+        return kind == ClaimLib.WITNESS ? name : name ^ bytes32(uint256(1));
+    }
+
+    function _learnt(bytes32 name, uint256 kind) private view returns (address a) {
+        bytes32 slot = _nameSlot(name, kind);
+        assembly ("memory-safe") {
+            a := sload(slot)
+        }
+    }
+
+    /// @dev Reverts `UnknownVerifier` / `UnknownQuantifier` / `UnknownGroup` for the first
+    ///      `(kind, name)` pair of `refs` that is not registered (or admitted), copying
+    ///      registry entries into the local table on first use. The common case -- every name
+    ///      known locally -- is one storage read per name and nothing else.
+    function _requireKnown(uint256[] memory refs) private {
+        bool allKnown = true;
+        uint256 admittedSlot;
+        assembly ("memory-safe") {
+            admittedSlot := admitted.slot
+            let p := add(refs, 0x20)
+            let e := add(p, shl(5, mload(refs)))
+            for {
+
+            } lt(p, e) {
+                p := add(p, 0x40)
+            } {
+                let k := mload(p)
+                let slot := mload(add(p, 0x20))
+                if eq(k, 3) {
+                    slot := xor(slot, 1)
+                }
+                if eq(k, 4) {
+                    mstore(0x00, slot)
+                    mstore(0x20, admittedSlot)
+                    slot := keccak256(0x00, 0x40)
+                }
+                if iszero(sload(slot)) {
+                    allKnown := 0
+                    break
+                }
+            }
+        }
+        if (!allKnown) _learn(refs);
+    }
+
+    /// @dev The slow path of `_requireKnown`: looks names up in the registry and copies them.
+    function _learn(uint256[] memory refs) private {
+        for (uint256 j = 0; j < refs.length; j += 2) {
+            uint256 k = refs[j];
+            bytes32 name = bytes32(refs[j + 1]);
+            if (k == ClaimLib.CALL) {
+                if (!admitted[name]) revert UnknownGroup(name);
+                continue;
+            }
+            bytes32 slot = _nameSlot(name, k);
+            if (_learnt(name, k) != address(0)) continue;
+            address a = k == ClaimLib.WITNESS ? REGISTRY.verifierOf(name) : REGISTRY.quantifierOf(name);
+            if (a == address(0)) {
+                if (k == ClaimLib.WITNESS) revert UnknownVerifier(name);
+                revert UnknownQuantifier(name);
+            }
+            assembly ("memory-safe") {
+                sstore(slot, a)
+            }
+        }
     }
 
     // =====================================================================================
@@ -671,7 +807,7 @@ contract UniversalDispute {
         }
         {
             bytes32 name = ClaimLib.nameOf(enc);
-            address v = REGISTRY.verifierOf(name);
+            address v = verifierOf(name);
             if (v == address(0)) revert UnknownVerifier(name);
             bytes memory call = abi.encodeCall(IVerifier.verify, (ClaimLib.literalArgs(enc), witness));
             if (!_staticBool(v, call)) revert InvalidWitness(id);
@@ -710,7 +846,7 @@ contract UniversalDispute {
         }
         if (kind == ClaimLib.FORALL && h == INSTANCE) {
             bytes32 q = ClaimLib.nameOf(cur);
-            address qa = REGISTRY.quantifierOf(q);
+            address qa = quantifierOf(q);
             if (qa == address(0)) revert UnknownQuantifier(q);
             bytes memory call = abi.encodeCall(
                 IQuantifier.quantify,
@@ -723,8 +859,9 @@ contract UniversalDispute {
     }
 
     /// @dev Unfolds the CALL `cur` until it is not a CALL (at most `MAX_UNFOLD` times), with
-    ///      definition groups found by id among `groups` (each validated once, when first used).
-    function _unfold(bytes memory cur, bytes[] calldata groups) private pure returns (bytes memory) {
+    ///      definition groups found by id among `groups`. Each must be admitted (so it is
+    ///      canonical and names only known names: it is not validated again).
+    function _unfold(bytes memory cur, bytes[] calldata groups) private view returns (bytes memory) {
         uint256 ng = groups.length;
         bytes32[] memory ids = new bytes32[](ng);
         bytes[] memory loaded = new bytes[](ng);
@@ -737,8 +874,8 @@ contract UniversalDispute {
             while (j < ng && ids[j] != gid) j++;
             if (j == ng) revert MissingGroup(gid);
             if (!ready[j]) {
+                if (!admitted[gid]) revert UnknownGroup(gid);
                 loaded[j] = groups[j];
-                ClaimLib.validateGroup(loaded[j]);
                 ready[j] = true;
             }
             cur = _unfoldOnce(cur, loaded[j], gid);

@@ -98,11 +98,12 @@ pub struct Arena<'p> {
 impl<'p> Arena<'p> {
     /// Deploys a fresh dispute system.
     pub fn new(program: &'p Program, bond: U256, window: u64) -> Result<Self, DisputeError> {
-        let d = Dispute::deploy(
+        let mut d = Dispute::deploy(
             &crate::systems::deploy_plan(&program.registry),
             bond,
             window,
         )?;
+        d.know_groups(program.groups.values().map(|g| g.encoding.clone()));
         let start = d.chain.timestamp();
         Ok(Arena {
             d,
