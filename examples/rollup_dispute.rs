@@ -82,6 +82,28 @@ fn main() -> anyhow::Result<()> {
         challenger: Role::Honest,
         ..base.clone()
     })?;
+    // Time: a 7-day window and a liar that answers at the last second of every deadline.
+    let week = 7 * 24 * 3600;
+    for (what, proposer, challenger) in [
+        ("lying proposer", Role::Liar { from: None }, Role::Honest),
+        ("lying challenger", Role::Honest, Role::Liar { from: None }),
+    ] {
+        let slow = play(&RollupGame {
+            proposer,
+            challenger,
+            window: week,
+            slow_liar: true,
+            ..base.clone()
+        })?;
+        let bound = ogs::chain::Clock::bound(0, week, slow.depth);
+        println!(
+            "== W = 7 days, maximally slow {what}: decided after {:.2} days ({} claims deep; bound 2W + D·E = {:.2} days)",
+            slow.duration as f64 / 86_400.0,
+            slow.depth,
+            bound as f64 / 86_400.0
+        );
+    }
+    println!();
     summary("1. honest proposer, malicious challenger", &honest);
     summary(
         "2. malicious proposer (wrong output root), honest challenger",

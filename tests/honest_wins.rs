@@ -18,7 +18,8 @@ use std::path::PathBuf;
 const WINDOW: u64 = 600;
 const BOND: u64 = 1_000_000;
 
-fn info(file: &str) -> LocalInfo {
+/// Local information from `examples/channel/<file>` (shared with `dispute_clock`).
+pub(crate) fn info(file: &str) -> LocalInfo {
     LocalInfo::from_json(
         &std::fs::read_to_string(format!("examples/channel/{file}")).expect("example"),
         ogs::systems::standard().info_sections(),
@@ -26,7 +27,8 @@ fn info(file: &str) -> LocalInfo {
     .expect("valid")
 }
 
-fn program() -> Program {
+/// The channel example's program (shared with `dispute_clock`).
+pub(crate) fn program() -> Program {
     check_files(
         &[PathBuf::from("examples/channel/exit.ogs")],
         &ogs::systems::standard(),

@@ -14,6 +14,8 @@ mod architecture;
 mod cli;
 #[path = "dispute.rs"]
 mod dispute;
+#[path = "dispute_clock.rs"]
+mod dispute_clock;
 #[path = "dispute_diff.rs"]
 mod dispute_diff;
 #[path = "dispute_holes.rs"]

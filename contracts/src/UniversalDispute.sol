@@ -65,8 +65,12 @@ contract UniversalDispute {
     IRegistry public immutable REGISTRY;
     /// @notice The bond every claim (and so every challenge) carries, in wei.
     uint256 public immutable BOND;
-    /// @notice The dispute window of a claim, in seconds from its creation.
+    /// @notice Each side's time budget in one dispute, in seconds (the chess clock, see
+    ///         `_clockSlot`): a claim made by `claim` must be challenged within `WINDOW`.
     uint64 public immutable WINDOW;
+    /// @notice The least time any side ever gets to answer a claim (`WINDOW / 32`): once a
+    ///         side's budget is nearly spent, each of its answers still gets this long.
+    uint64 public immutable EXTENSION;
     /// @notice Gas forwarded to one verifier or quantifier call.
     uint256 public constant VERIFY_GAS = 3_000_000;
     /// @notice Most definition unfoldings one challenge goes through (Rust `MAX_UNFOLD`).
@@ -78,6 +82,9 @@ contract UniversalDispute {
     //
     // Two slots per claim id:
     //   _dispute[id]  while Undecided: UNDECIDED | kind << 8 | open << 16 | deadline << 48
+    //                                  | made << 112 | own << 176 | other << 208
+    //                 (`made` when it was made; `own` / `other`: seconds its side / the other
+    //                  side of the dispute had spent when it was made -- the chess clock)
     //                 once False:     FALSE_TAG | payee << 96
     //                 once True:      0            (clearing it refunds gas: cheap timeouts)
     //   _record[id]   claimer | EXISTS | PAID | kind << 168   (0 = never claimed)
@@ -117,7 +124,8 @@ contract UniversalDispute {
 
     /// @notice A claim was created (by `claim`, or as a counter-claim by `challenge`).
     ///         `deadline` is the end of its dispute window (0 for WITNESS_EXISTS claims).
-    event Claimed(bytes32 indexed id, address indexed claimer, uint64 deadline);
+    ///         (`claimer` is not indexed: one topic less keeps `claim` under 95,000 gas.)
+    event Claimed(bytes32 indexed id, address claimer, uint64 deadline);
     /// @notice `challengeId` now challenges `targetId`: by `challenge`, or because the two are
     ///         a claim and its negation (linked when the second one is claimed).
     event Challenged(bytes32 indexed targetId, bytes32 indexed challengeId);
@@ -232,6 +240,7 @@ contract UniversalDispute {
         REGISTRY = registry;
         BOND = bond;
         WINDOW = window;
+        EXTENSION = window / 32;
     }
 
     // =====================================================================================
@@ -246,7 +255,7 @@ contract UniversalDispute {
         bytes memory c = ClaimLib.loadForNegation(enc);
         _requireKnown(ClaimLib.validate(c, ClaimLib.CLOSED));
         id = keccak256(c);
-        _create(id, ClaimLib.negationIdInPlace(c), ClaimLib.kindOf(c), msg.sender);
+        _create(id, ClaimLib.negationIdInPlace(c), ClaimLib.kindOf(c), msg.sender, 0);
     }
 
     /// @notice Posts the counter-claim `counterEnc` against `targetId` (encoding `targetEnc`),
@@ -272,7 +281,7 @@ contract UniversalDispute {
             bytes32 h = keccak256(target);
             if (h != targetId) revert IdMismatch(targetId, h);
         }
-        _requireChallengeable(targetId);
+        uint256 ta = _requireChallengeable(targetId);
         bytes memory counter = _counterOf(target, how);
         counterId = keccak256(counter);
         {
@@ -281,16 +290,20 @@ contract UniversalDispute {
         }
         if (counterId == targetId) revert SelfChallenge(targetId);
         bool existed = _record[counterId] != 0;
-        Status cs = _enterCounter(counterId, counter, existed, witness);
+        Status cs = _enterCounter(counterId, counter, existed, witness, ta);
         _linkCounter(targetId, counterId, existed, cs);
     }
 
     /// @dev Creates, re-uses or (WITNESS_EXISTS) proves the counter-claim and settles the
-    ///      bond sent with the challenge. Returns the counter-claim's status.
-    function _enterCounter(bytes32 counterId, bytes memory counter, bool existed, bytes calldata witness)
-        private
-        returns (Status cs)
-    {
+    ///      bond sent with the challenge (`ta`: the target's slot, for the clock). Returns the
+    ///      counter-claim's status.
+    function _enterCounter(
+        bytes32 counterId,
+        bytes memory counter,
+        bool existed,
+        bytes calldata witness,
+        uint256 ta
+    ) private returns (Status cs) {
         if (ClaimLib.kindOf(counter) == ClaimLib.WITNESS) {
             cs = _showWitness(counterId, counter, witness, msg.sender);
         } else {
@@ -298,9 +311,10 @@ contract UniversalDispute {
             if (existed) {
                 cs = _status(counterId);
                 if (cs == Status.False) revert CounterIsFalse(counterId);
+                if (cs == Status.Undecided) _reclock(counterId, ta);
             } else {
                 ClaimLib.validate(counter, ClaimLib.CLOSED); // defence in depth: computed, so canonical
-                cs = _create(counterId, ClaimLib.negationId(counter), ClaimLib.kindOf(counter), msg.sender);
+                cs = _create(counterId, ClaimLib.negationId(counter), ClaimLib.kindOf(counter), msg.sender, ta);
             }
         }
         if (existed) {
@@ -641,6 +655,17 @@ contract UniversalDispute {
         }
     }
 
+    /// @notice The chess clock of Undecided claim `id` (zeros otherwise): when it was made, the
+    ///         seconds its side and the other side had spent then, and its deadline.
+    function clockOf(bytes32 id) external view returns (uint64 made, uint32 ownSpent, uint32 otherSpent, uint64 deadline) {
+        uint256 a = _dispute[id];
+        if (a & 0xff != UNDECIDED) return (0, 0, 0, 0);
+        made = uint64(a >> 112);
+        ownSpent = uint32(a >> 176);
+        otherSpent = uint32(a >> 208);
+        deadline = uint64(a >> 48);
+    }
+
     /// @notice The state of the link (targetId <- challengeId).
     function linkOf(bytes32 targetId, bytes32 challengeId) external view returns (Link) {
         return _links[_linkKey(targetId, challengeId)];
@@ -715,9 +740,9 @@ contract UniversalDispute {
         }
     }
 
-    /// @dev The target exists, is Undecided and within its window.
-    function _requireChallengeable(bytes32 targetId) private view {
-        uint256 a = _requireUndecided(targetId);
+    /// @dev The target exists, is Undecided and within its window; returns its slot.
+    function _requireChallengeable(bytes32 targetId) private view returns (uint256 a) {
+        a = _requireUndecided(targetId);
         uint64 deadline = uint64(a >> 48);
         if ((a >> 8) & 0xff == ClaimLib.WITNESS) revert NoChallengeOfWitness();
         if (block.timestamp > deadline) revert WindowClosed(targetId, deadline);
@@ -749,11 +774,16 @@ contract UniversalDispute {
     ///      for `X = NOT(Y)` with `Y` claimed, `Y` challenges `X`; for `X` with `NOT(X)`
     ///      claimed, `X` challenges `NOT(X)`. WITNESS_EXISTS claims never hold a target (they
     ///      are never pending); NOT(W) is instead protected by refusing W's witness after
-    ///      NOT(W)'s window. Returns Undecided, or True when the negation is already False.
-    function _create(bytes32 id, bytes32 negId, uint256 kind, address claimer) private returns (Status result) {
+    ///      NOT(W)'s window. `parent` is the slot of the claim it challenges (0 for a claim made
+    ///      by `claim`; a claim that challenges its claimed negation takes that as its parent).
+    ///      Returns Undecided, or True when the negation is already False.
+    function _create(bytes32 id, bytes32 negId, uint256 kind, address claimer, uint256 parent)
+        private
+        returns (Status result)
+    {
         if (_record[id] != 0) revert ClaimExists(id);
-        uint64 deadline = kind == ClaimLib.WITNESS ? 0 : uint64(block.timestamp) + WINDOW;
-        uint256 a = UNDECIDED | (kind << 8) | (uint256(deadline) << 48);
+        uint256 a = _clockSlot(kind, parent);
+        uint64 deadline = uint64(a >> 48);
         result = Status.Undecided;
         if (_record[negId] != 0) {
             uint256 na = _dispute[negId];
@@ -776,6 +806,10 @@ contract UniversalDispute {
                     _dispute[negId] = _addOpen(negId, na);
                     _links[_linkKey(negId, id)] = Link.Open;
                     emit Challenged(negId, id);
+                    if (parent == 0) {
+                        a = _clockSlot(kind, na); // it answers NOT(this): its clock follows
+                        deadline = uint64(a >> 48);
+                    }
                 }
             }
         }
@@ -783,6 +817,40 @@ contract UniversalDispute {
         _record[id] = uint256(uint160(claimer)) | EXISTS | (kind << 168);
         emit Claimed(id, claimer, deadline);
         if (result == Status.True) emit Decided(id, true);
+    }
+
+    /// @dev The Undecided slot (no open challenge) of a claim of `kind` made now -- the chess
+    ///      clock. A claim made by `claim` (`parent` 0) starts both sides at 0 spent. A
+    ///      counter-claim of the Undecided claim with slot `parent` is made by the other side:
+    ///      its side has now spent what it had spent before (the parent's `other`) plus the
+    ///      time since the parent was made; the other side has spent the parent's `own`. The
+    ///      claim must then be challenged within the other side's remaining budget
+    ///      (`WINDOW - other`), and never less than `EXTENSION`. Along any chain of challenges
+    ///      each side's spent time stays below `WINDOW + moves * EXTENSION`, so a dispute
+    ///      rooted at a claim made at `t` has every deadline by `t + 2 * WINDOW + D * EXTENSION`
+    ///      (`D` the claims on its longest chain); see SEMANTICS.md §3.
+    function _clockSlot(uint256 kind, uint256 parent) private view returns (uint256 a) {
+        uint256 t = block.timestamp;
+        a = UNDECIDED | (kind << 8) | (t << 112);
+        if (kind == ClaimLib.WITNESS) return a;
+        if (parent == 0) return a | ((t + WINDOW) << 48);
+        uint256 own = ((parent >> 208) & M32) + (t - ((parent >> 112) & M64));
+        if (own > M32) own = M32;
+        uint256 other = (parent >> 176) & M32;
+        uint256 room = other + EXTENSION < WINDOW ? WINDOW - other : EXTENSION;
+        return a | ((t + room) << 48) | (own << 176) | (other << 208);
+    }
+
+    /// @dev A re-used counter-claim with no open challenge takes the clock it would have as a
+    ///      new counter-claim of the target with slot `parent`, when that ends its window
+    ///      sooner: a claim made by `claim` just before it is used as a counter-claim must not
+    ///      hand its side a fresh budget. (One that already has open challenges keeps its
+    ///      clock; its own dispute is bounded from when it was made.)
+    function _reclock(bytes32 id, uint256 parent) private {
+        uint256 a = _dispute[id];
+        if ((a >> 16) & M32 != 0) return;
+        uint256 fresh = _clockSlot((a >> 8) & 0xff, parent);
+        if (uint64(fresh >> 48) < uint64(a >> 48)) _dispute[id] = fresh;
     }
 
     /// @dev Makes the WITNESS_EXISTS claim `enc` (id `id`) True with `witness`, creating it

@@ -605,6 +605,21 @@ impl<B: Backend> Dispute<B> {
         Ok(Status::from_u8(s))
     }
 
+    /// The chess clock of Undecided claim `id` as the contract keeps it (`None` once decided
+    /// or never claimed), and its deadline.
+    pub fn clock_of(&mut self, id: B256) -> Result<Option<(super::Clock, u64)>, DisputeError> {
+        let r = self.view(UniversalDispute::clockOfCall { id })?;
+        if r.made == 0 {
+            return Ok(None);
+        }
+        let clock = super::Clock {
+            made: r.made,
+            own: r.ownSpent.into(),
+            other: r.otherSpent.into(),
+        };
+        Ok(Some((clock, r.deadline)))
+    }
+
     /// Whether `challenge` is an open (unreleased) challenge of `target`.
     pub(crate) fn links_open(&mut self, target: B256, challenge: B256) -> bool {
         self.view(UniversalDispute::linkOfCall {

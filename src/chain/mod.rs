@@ -5,9 +5,11 @@
 
 pub mod artifacts;
 mod backend;
+pub mod clock;
 pub mod dispute;
 mod evm;
 
 pub use backend::{Backend, DevBackend};
+pub use clock::Clock;
 pub use dispute::{Deploy, DeployPlan, Dispute, DisputeError, DisputeEvent, How, Status};
 pub use evm::{Chain, ChainError, Receipt, CHAIN_ID, SPEC, TX_GAS_LIMIT};

@@ -158,6 +158,11 @@ impl<'p> Arena<'p> {
         self.d.chain.timestamp() - self.start
     }
 
+    /// The chain time when the arena was deployed (`elapsed` counts from it).
+    pub fn start_time(&self) -> u64 {
+        self.start
+    }
+
     /// Appends an entry to the transcript as it is (e.g. something done off chain).
     pub fn record(&mut self, e: Entry) {
         self.log.push(e);
@@ -424,6 +429,71 @@ impl<'p> Arena<'p> {
                 break;
             }
         }
+    }
+
+    /// The last second at which `c` can still be challenged, as the contract's chess clock
+    /// set it (`None` once decided, for witness claims, or if never claimed): what a
+    /// watcher must answer by.
+    pub fn deadline(&mut self, c: &Claim) -> Option<u64> {
+        match self.d.clock_of(c.id()) {
+            Ok(Some((_, deadline))) if deadline != 0 => Some(deadline),
+            _ => None,
+        }
+    }
+
+    /// The earliest deadline not yet passed among undecided claims, except those made by
+    /// `except` (the claims a party may still answer).
+    pub fn next_deadline(&mut self, except: Option<&str>) -> Option<u64> {
+        let now = self.d.chain.timestamp();
+        let mut best: Option<u64> = None;
+        for (id, c) in self.claims.clone() {
+            if except.is_some() && self.claimed_by.get(&id).map(String::as_str) == except {
+                continue;
+            }
+            if let Some(d) = self.deadline(&c).filter(|d| *d >= now) {
+                best = Some(best.map_or(d, |b| b.min(d)));
+            }
+        }
+        best
+    }
+
+    /// Lets the clocks run out: moves time to one second past the next deadline and
+    /// settles as `keeper`, until no undecided claim has a deadline ahead. Returns when
+    /// `root` was decided (`None` if it was not).
+    pub fn run_out_clocks(&mut self, keeper: &Party, root: &Claim) -> Option<u64> {
+        let mut decided_at = None;
+        loop {
+            self.settle(keeper);
+            if decided_at.is_none() && self.status(root) != Status::Undecided {
+                decided_at = Some(self.d.chain.timestamp());
+            }
+            let Some(next) = self.next_deadline(None) else {
+                break;
+            };
+            let now = self.d.chain.timestamp();
+            self.wait(next + 1 - now);
+        }
+        decided_at
+    }
+
+    /// The claims on the longest chain of challenges from `root` (the root counts as one),
+    /// over the links seen so far.
+    pub fn depth(&self, root: &Claim) -> u64 {
+        fn walk(links: &BTreeSet<(B256, B256)>, id: B256, seen: &mut Vec<B256>) -> u64 {
+            if seen.contains(&id) {
+                return 0;
+            }
+            seen.push(id);
+            let deepest = links
+                .iter()
+                .filter(|(t, _)| *t == id)
+                .map(|(_, c)| walk(links, *c, seen))
+                .max()
+                .unwrap_or(0);
+            seen.pop();
+            1 + deepest
+        }
+        walk(&self.links, root.id(), &mut Vec::new())
     }
 
     /// Renders the transcript as aligned text; the line deciding `root` is marked with ▶.

@@ -47,6 +47,10 @@ pub struct RollupGame {
     pub window: u64,
     /// Seconds per block.
     pub block_time: u64,
+    /// The lying side answers at the last second it may (its deadline, by the contract's
+    /// chess clock), to stretch the dispute as far as it can; the honest side answers
+    /// within one block.
+    pub slow_liar: bool,
 }
 
 impl Default for RollupGame {
@@ -60,6 +64,7 @@ impl Default for RollupGame {
             bond: U256::from(10u64.pow(16)),
             window: 3_600,
             block_time: 12,
+            slow_liar: false,
         }
     }
 }
@@ -107,6 +112,11 @@ pub struct RollupOutcome {
     pub honest_time: Duration,
     /// State hashes the honest party computed for the dispute (of `steps + 1` states).
     pub honest_hashes: usize,
+    /// Seconds from the output claim to its decision (the clocks run out deadline by
+    /// deadline, a keeper settling at once).
+    pub duration: u64,
+    /// Claims on the longest chain of challenges from the output claim (the claim included).
+    pub depth: u64,
     /// The transcript.
     pub transcript: String,
 }
@@ -397,15 +407,22 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     }
     let first_entry = a.log().len();
     let claim = bridge.propose(&mut a, &proposer, &proposer_run)?;
+    let made = a.elapsed();
     // Block by block, each side answers what it can.
     let mut idle = 0;
     while idle < 2 {
         let mut moved = false;
         for who in [&challenger, &proposer] {
-            let t = Instant::now();
-            moved |= a.respond(who);
             let honest = (who.name == "proposer" && game.proposer == Role::Honest)
                 || (who.name == "challenger" && game.challenger == Role::Honest);
+            if game.slow_liar && !honest {
+                let now = a.dispute().chain.timestamp();
+                if let Some(d) = a.next_deadline(Some(&who.name)) {
+                    a.wait(d - now);
+                }
+            }
+            let t = Instant::now();
+            moved |= a.respond(who);
             if honest {
                 honest_time += t.elapsed();
             }
@@ -413,8 +430,9 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
         }
         idle = if moved { 0 } else { idle + 1 };
     }
-    a.wait(game.window + 1);
-    a.settle(&keeper);
+    let decided_at = a.run_out_clocks(&keeper, &claim);
+    let duration = decided_at.map_or(u64::MAX, |t| t - a.start_time() - made);
+    let depth = a.depth(&claim);
     let status = a.status(&claim);
 
     let shape = Shape::of(&a, first_entry, &facts);
@@ -463,6 +481,8 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
         withdrawn,
         honest_time,
         honest_hashes,
+        duration,
+        depth,
         transcript,
     })
 }
