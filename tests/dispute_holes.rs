@@ -2478,3 +2478,57 @@ fn consistency_independent_channel_exit_and_its_negation() {
         }
     }
 }
+
+/// Issue 11 §3 (no bond-locking cycles): `forall i in range(x, hi): r(i, hi)` reproduces
+/// itself at `i = x`, so its counter-claim there is `NOT(r(x, hi))` — the target's own
+/// negation. Accepted, the two would be each other's open challenge and neither could ever be
+/// decided (both bonds locked). The contract refuses it (`CircularChallenge`); the other
+/// instances are ordinary challenges. The evaluator stops on the same claim with Unknown.
+#[test]
+fn hole_circular_challenge_is_refused() {
+    let mut g = Game::new();
+    let (alice, bob) = (g.alice, g.bob);
+    let p = check_source(
+        "cycle.ogs",
+        "def r(x: uint256, hi: uint256) := forall i in range(x, hi): r(i, hi);",
+        &ogs::systems::standard(),
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    g.d.know_groups(p.groups.values().map(|gr| gr.encoding.clone()));
+    let r = |x: u64| p.compile_claim(&format!("r({x}, 3)")).expect("compiles");
+    let root = r(1);
+    g.claim(alice, &root).expect("claim");
+    let (gid, _) = p.defs["r"].recursive.expect("recursive");
+    let how = |x: u64| How {
+        how: 2,
+        instance: word(x),
+        groups: vec![p.groups[&gid].encoding.clone()],
+        ..Default::default()
+    };
+    let msg = format!(
+        "CircularChallenge(CircularChallenge {{ id: {:?} }})",
+        root.id()
+    );
+    let itself = root.clone().negate();
+    assert_eq!(
+        g.refused("CircularChallenge", |g| g.challenge(
+            bob,
+            &root,
+            &how(1),
+            &itself,
+            &[]
+        )),
+        msg
+    );
+    // Another instance is an ordinary challenge.
+    g.challenge(bob, &root, &how(2), &r(2).negate(), &[])
+        .expect("i = 2 is a real instance");
+    // The evaluator answers Unknown, never True or False, for the self-reproducing claim.
+    let v =
+        ogs::logic::Evaluator::new(&p.registry, &p, &ogs::logic::LocalInfo::new()).decide(&root);
+    assert!(
+        matches!(v, Ok(ogs::logic::eval::Verdict::Unknown { .. })),
+        "{v:?}"
+    );
+    g.check_bonds();
+}

@@ -193,6 +193,9 @@ contract UniversalDispute {
     error CounterMismatch(bytes32 expected, bytes32 given);
     /// @notice A claim cannot challenge itself.
     error SelfChallenge(bytes32 id);
+    /// @notice The counter-claim is the target's own negation (the target reproduces itself):
+    ///         the two would hold each other's bonds forever.
+    error CircularChallenge(bytes32 id);
     /// @notice The counter-claim is already decided False.
     error CounterIsFalse(bytes32 id);
     /// @notice This challenge link already exists.
@@ -289,6 +292,12 @@ contract UniversalDispute {
             if (given != counterId) revert CounterMismatch(counterId, given);
         }
         if (counterId == targetId) revert SelfChallenge(targetId);
+        // NOT(target) as the target's own counter-claim (an instance that reproduces the
+        // claim, as in `forall i in range(x, hi): r(i, hi)` at i = x) would make the two hold
+        // each other forever: the claim and its negation would be each other's open challenge.
+        if (ClaimLib.kindOf(counter) == ClaimLib.NOT && keccak256(ClaimLib.child(counter, 0)) == targetId) {
+            revert CircularChallenge(targetId);
+        }
         bool existed = _record[counterId] != 0;
         Status cs = _enterCounter(counterId, counter, existed, witness, ta);
         _linkCounter(targetId, counterId, existed, cs);
