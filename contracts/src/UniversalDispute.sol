@@ -428,6 +428,7 @@ contract UniversalDispute {
             } lt(p, e) {
                 p := add(p, 0x40)
             } {
+                // the slots of `_nameSlot` (WITNESS 2, FORALL 3) and of `admitted` (CALL 4)
                 let k := mload(p)
                 let slot := mload(add(p, 0x20))
                 if eq(k, 3) {
@@ -456,13 +457,13 @@ contract UniversalDispute {
                 if (!admitted[name]) revert UnknownGroup(name);
                 continue;
             }
-            bytes32 slot = _nameSlot(name, k);
             if (_learnt(name, k) != address(0)) continue;
             address a = k == ClaimLib.WITNESS ? REGISTRY.verifierOf(name) : REGISTRY.quantifierOf(name);
             if (a == address(0)) {
                 if (k == ClaimLib.WITNESS) revert UnknownVerifier(name);
                 revert UnknownQuantifier(name);
             }
+            bytes32 slot = _nameSlot(name, k);
             assembly ("memory-safe") {
                 sstore(slot, a)
             }

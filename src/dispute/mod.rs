@@ -158,11 +158,6 @@ impl<'p> Arena<'p> {
         self.d.chain.timestamp() - self.start
     }
 
-    /// The chain time when the arena was deployed (`elapsed` counts from it).
-    pub fn start_time(&self) -> u64 {
-        self.start
-    }
-
     /// Appends an entry to the transcript as it is (e.g. something done off chain).
     pub fn record(&mut self, e: Entry) {
         self.log.push(e);

@@ -407,7 +407,7 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     }
     let first_entry = a.log().len();
     let claim = bridge.propose(&mut a, &proposer, &proposer_run)?;
-    let made = a.elapsed();
+    let made = a.dispute().chain.timestamp();
     // Block by block, each side answers what it can.
     let mut idle = 0;
     while idle < 2 {
@@ -431,7 +431,7 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
         idle = if moved { 0 } else { idle + 1 };
     }
     let decided_at = a.run_out_clocks(&keeper, &claim);
-    let duration = decided_at.map_or(u64::MAX, |t| t - a.start_time() - made);
+    let duration = decided_at.map_or(u64::MAX, |t| t - made);
     let depth = a.depth(&claim);
     let status = a.status(&claim);
 
