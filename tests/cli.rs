@@ -246,24 +246,36 @@ fn rollup_dispute_summary() {
     assert_eq!(bad.status.code(), Some(2), "clap rejects an unknown side");
 }
 
-/// `ogs eval` on a claim that needs itself again ends, says Unknown and names the cycle;
-/// `--max-steps` bounds the work and is named when reached.
+/// The issue's example `def cyc(x) := forall i in below(2): cyc(i)` (whose evaluation used
+/// to run forever) is refused by `ogs check` and `ogs eval` with the descent rule's
+/// diagnostic; `--max-steps` bounds the work of a large claim and is named when reached.
 #[test]
 fn eval_of_a_cycle_ends_and_names_it() {
     let dir = std::env::temp_dir().join(format!("ogs-cli-cycle-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("tmp dir");
-    let file = dir.join("cyc.ogs");
+    let cyc = dir.join("cyc.ogs");
     std::fs::write(
-        &file,
-        "def cyc(x: uint256) := forall i in below(2): cyc(i)\n\
-         def wide(x: uint256) := forall i in below(60): forall j in below(60): lt(i, 100)\n",
+        &cyc,
+        "def cyc(x: uint256) := forall i in below(2): cyc(i)\n",
     )
     .expect("write");
-    let f = file.to_string_lossy().to_string();
-    let out = ogs(&["eval", &f, "--claim", "cyc(0)"]);
-    assert!(out.status.success());
-    let o = text(&out.stdout);
-    assert!(o.contains("UNKNOWN") && o.contains("(a cycle)"), "{o}");
+    let wide = dir.join("wide.ogs");
+    std::fs::write(
+        &wide,
+        "def wide(x: uint256) := forall i in below(60): forall j in below(60): lt(i, 100)\n",
+    )
+    .expect("write");
+    let c = cyc.to_string_lossy().to_string();
+    for args in [vec!["check", &c], vec!["eval", &c, "--claim", "cyc(0)"]] {
+        let out = ogs(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let e = text(&out.stderr);
+        assert!(
+            e.contains("ogs::recursion") && e.contains("no parameter shrinks"),
+            "{e}"
+        );
+    }
+    let f = wide.to_string_lossy().to_string();
     let out = ogs(&["eval", &f, "--claim", "wide(0)", "--max-steps", "100"]);
     let o = text(&out.stdout);
     assert!(o.contains("within 100 evaluation steps"), "{o}");

@@ -2482,27 +2482,64 @@ fn consistency_independent_channel_exit_and_its_negation() {
 /// Issue 11 §3 (no bond-locking cycles): `forall i in range(x, hi): r(i, hi)` reproduces
 /// itself at `i = x`, so its counter-claim there is `NOT(r(x, hi))` — the target's own
 /// negation. Accepted, the two would be each other's open challenge and neither could ever be
-/// decided (both bonds locked). The contract refuses it (`CircularChallenge`); the other
+/// decided (both bonds locked). Two guards: the checker refuses the definition (the descent
+/// rule: `range(x, hi)`'s elements are smaller than `hi`, not than `x`), and the contract —
+/// which admits any group whose names are registered, checked or not — refuses the
+/// self-reproducing counter-claim (`CircularChallenge`) of a group built by hand; the other
 /// instances are ordinary challenges. The evaluator stops on the same claim with Unknown.
 #[test]
 fn hole_circular_challenge_is_refused() {
+    let source = "def r(x: uint256, hi: uint256) := forall i in range(x, hi): r(i, hi);";
+    let Err(refused) = check_source("cycle.ogs", source, &ogs::systems::standard()) else {
+        panic!("the descent rule refuses it");
+    };
+    assert!(
+        refused.render(false).contains("ogs::recursion"),
+        "{}",
+        refused.render(false)
+    );
+    // The same group, built by hand as an attacker would: r(x, hi) := UQ(range, (x, hi), i ⇒ r(i, hi)).
+    let param = |index| Term::Param {
+        index,
+        path: vec![],
+    };
+    let template = Claim::Forall {
+        quantifier: Name::of("range"),
+        args: vec![param(0), param(1)],
+        body: Box::new(Claim::Call {
+            group: B256::ZERO,
+            index: 0,
+            args: vec![
+                Term::Var {
+                    index: 0,
+                    path: vec![],
+                },
+                param(1),
+            ],
+        }),
+    };
+    let (gid, encoding) = encode_group(&[(2, &template)]);
+    struct Hand(B256, Claim);
+    impl ogs::logic::claim::Definitions for Hand {
+        fn template(&self, group: B256, index: u32) -> Option<(&Claim, usize)> {
+            (group == self.0 && index == 0).then_some((&self.1, 2))
+        }
+    }
+    let defs = Hand(gid, template.clone());
+    let r = |x: u64| Claim::Call {
+        group: gid,
+        index: 0,
+        args: vec![Term::Lit(word(x)), Term::Lit(word(3))],
+    };
     let mut g = Game::new();
     let (alice, bob) = (g.alice, g.bob);
-    let p = check_source(
-        "cycle.ogs",
-        "def r(x: uint256, hi: uint256) := forall i in range(x, hi): r(i, hi);",
-        &ogs::systems::standard(),
-    )
-    .unwrap_or_else(|e| panic!("{}", e.render(false)));
-    g.d.know_groups(p.groups.values().map(|gr| gr.encoding.clone()));
-    let r = |x: u64| p.compile_claim(&format!("r({x}, 3)")).expect("compiles");
+    g.d.know_groups([encoding.clone()]);
     let root = r(1);
     g.claim(alice, &root).expect("claim");
-    let (gid, _) = p.defs["r"].recursive.expect("recursive");
     let how = |x: u64| How {
         how: 2,
         instance: word(x),
-        groups: vec![p.groups[&gid].encoding.clone()],
+        groups: vec![encoding.clone()],
         ..Default::default()
     };
     let msg = format!(
@@ -2524,8 +2561,9 @@ fn hole_circular_challenge_is_refused() {
     g.challenge(bob, &root, &how(2), &r(2).negate(), &[])
         .expect("i = 2 is a real instance");
     // The evaluator answers Unknown, never True or False, for the self-reproducing claim.
+    let registry = ogs::systems::standard();
     let v =
-        ogs::logic::Evaluator::new(&p.registry, &p, &ogs::logic::LocalInfo::new()).decide(&root);
+        ogs::logic::Evaluator::new(&registry, &defs, &ogs::logic::LocalInfo::new()).decide(&root);
     assert!(
         matches!(v, Ok(ogs::logic::eval::Verdict::Unknown { .. })),
         "{v:?}"

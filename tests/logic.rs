@@ -684,21 +684,87 @@ proptest! {
     }
 }
 
-/// Every evaluation ends (SEMANTICS.md §5): a call that needs itself again — through a
-/// `forall` or an `exists` — is Unknown with the cycle named, at once, instead of unfolding
-/// 2^128 branches; a claim too large for the step bound is Unknown with the bound named, and
-/// decided when the bound is raised.
+/// A definition group given by hand (as anyone can admit on chain), bypassing the checker.
+struct HandGroup {
+    id: B256,
+    templates: Vec<(Claim, usize)>,
+}
+
+impl ogs::logic::claim::Definitions for HandGroup {
+    fn template(&self, group: B256, index: u32) -> Option<(&Claim, usize)> {
+        let (t, a) = self
+            .templates
+            .get(index as usize)
+            .filter(|_| group == self.id)?;
+        Some((t, *a))
+    }
+}
+
+impl HandGroup {
+    fn new(templates: Vec<(Claim, usize)>) -> Self {
+        let refs: Vec<(u32, &Claim)> = templates.iter().map(|(t, a)| (*a as u32, t)).collect();
+        let (id, _) = ogs::logic::encode::encode_group(&refs);
+        HandGroup { id, templates }
+    }
+
+    fn call(&self, index: u32, args: Vec<Vec<u8>>) -> Claim {
+        Claim::Call {
+            group: self.id,
+            index,
+            args: args.into_iter().map(Term::Lit).collect(),
+        }
+    }
+}
+
+/// Every evaluation ends (SEMANTICS.md §5). The checker refuses a definition whose call can
+/// need itself again (the descent rule), but a group built by hand can still do it; the
+/// evaluator then says Unknown with the cycle named, at once — through a `forall` or an
+/// `exists` — instead of unfolding 2^128 branches. A claim too large for the step bound is
+/// Unknown with the bound named, and decided when the bound is raised.
 #[test]
 fn evaluations_end_within_their_bounds() {
-    let src = "def cyc(x: uint256) := forall i in below(2): cyc(i)\n\
-               def cyc2(x: uint256) := exists i in below(2): cyc2(i)\n\
-               def wide(x: uint256) := forall i in below(60): forall j in below(60): lt(i, 100)\n";
+    let refused = "def cyc(x: uint256) := forall i in below(2): cyc(i)\n";
+    assert!(check_source("cyc.ogs", refused, &ogs::systems::standard()).is_err());
+    let src = "def wide(x: uint256) := forall i in below(60): forall j in below(60): lt(i, 100)\n";
     let p = check_source("bounds.ogs", src, &ogs::systems::standard()).expect("checks");
     let info = LocalInfo::new();
-    for text in ["cyc(0)", "cyc2(0)", "not cyc(1)"] {
-        let c = p.compile_claim(text).expect("compiles");
+    // cyc(x) := UQ(below, 2, i ⇒ cyc(i)); cyc2(x) := NOT UQ(below, 2, i ⇒ NOT cyc2(i)).
+    let two = Term::Lit(Value::Uint(U256::from(2)).encode());
+    let recurse = |index| Claim::Call {
+        group: B256::ZERO,
+        index,
+        args: vec![Term::Var {
+            index: 0,
+            path: vec![],
+        }],
+    };
+    let hand = HandGroup::new(vec![
+        (
+            Claim::Forall {
+                quantifier: Name::of("below"),
+                args: vec![two.clone()],
+                body: Box::new(recurse(0)),
+            },
+            1,
+        ),
+        (
+            Claim::Forall {
+                quantifier: Name::of("below"),
+                args: vec![two],
+                body: Box::new(recurse(1).negate()),
+            }
+            .negate(),
+            1,
+        ),
+    ]);
+    let word = |n: u64| Value::Uint(U256::from(n)).encode();
+    for (text, c) in [
+        ("cyc(0)", hand.call(0, vec![word(0)])),
+        ("cyc2(0)", hand.call(1, vec![word(0)])),
+        ("not cyc(1)", hand.call(0, vec![word(1)]).negate()),
+    ] {
         let started = std::time::Instant::now();
-        let v = Evaluator::new(&p.registry, &p, &info)
+        let v = Evaluator::new(&p.registry, &hand, &info)
             .decide(&c)
             .expect("evaluates");
         match v {
@@ -730,4 +796,99 @@ fn evaluations_end_within_their_bounds() {
         Evaluator::new(&p.registry, &p, &info).decide(&wide),
         Ok(Verdict::True(_))
     ));
+}
+
+// ------------------------------------------------------- declared descents
+
+/// Small values of a type, for exhaustive checks of quantifier domains.
+fn small_values(t: &Type) -> Vec<Vec<u8>> {
+    match t {
+        Type::Uint256 => (0u64..7)
+            .map(|n| Value::Uint(U256::from(n)).encode())
+            .collect(),
+        Type::Bytes32 => vec![B256::repeat_byte(0x11).to_vec()],
+        Type::Tuple(ts) => ts.iter().fold(vec![Vec::new()], |acc, t| {
+            let mut out = Vec::new();
+            for prefix in &acc {
+                for v in small_values(t) {
+                    let mut parts: Vec<Vec<u8>> = if prefix.is_empty() {
+                        Vec::new()
+                    } else {
+                        ogs::logic::value::decode_list(prefix).expect("list")
+                    };
+                    parts.push(v);
+                    out.push(encode_list(parts));
+                }
+            }
+            out
+        }),
+        other => panic!("no small values for {other}"),
+    }
+}
+
+/// Every quantifier that declares a numeric `Descent` keeps it: whenever `quantify` accepts an
+/// element, each declared part is smaller than the declared argument. Checked exhaustively
+/// over small arguments and elements (boundaries included). A commitment descent (`members`)
+/// is cryptographic; checked here is that no element is its own root (a proof with no levels
+/// still hashes the leaf). The checker's descent rule (`lang::descent`) relies on both.
+#[test]
+fn declared_descents_hold() {
+    use ogs::logic::registry::{Order, ParamType};
+    let r = ogs::systems::standard();
+    let mut checked = 0;
+    for q in r.quantifiers() {
+        let Some(d) = q.descent() else { continue };
+        let params: Vec<Type> = q
+            .params()
+            .into_iter()
+            .map(|(_, p)| match p {
+                ParamType::Is(t) => t,
+                ParamType::Any => Type::Uint256,
+            })
+            .collect();
+        match d.order {
+            Order::Numeric => {
+                let args_list = small_values(&Type::Tuple(params.clone()));
+                let elems = small_values(&q.element_type());
+                let mut accepted = 0;
+                for args in &args_list {
+                    let args = ogs::logic::value::decode_list(args).expect("list");
+                    let bound = U256::from_be_slice(&args[d.arg]);
+                    for t in &elems {
+                        if !q.quantify(&args, t, &[]) {
+                            continue;
+                        }
+                        accepted += 1;
+                        for path in d.parts {
+                            let mut part = t.clone();
+                            for i in *path {
+                                part = ogs::logic::value::decode_list(&part).expect("list")
+                                    [*i as usize]
+                                    .clone();
+                            }
+                            assert!(
+                                U256::from_be_slice(&part) < bound,
+                                "{}: part {path:?} of an accepted element is not below argument {}",
+                                q.name(),
+                                d.arg
+                            );
+                        }
+                    }
+                }
+                assert!(accepted > 0, "{}: no element accepted", q.name());
+            }
+            Order::Commitment => {
+                for b in [0u8, 1, 0x11, 0xff] {
+                    let x = B256::repeat_byte(b).to_vec();
+                    assert!(!q.quantify(
+                        std::slice::from_ref(&x),
+                        &x,
+                        &encode_merkle_witness(0, &[])
+                    ));
+                }
+            }
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 4, "below, members, range, split declare descents");
 }

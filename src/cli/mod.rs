@@ -495,6 +495,24 @@ fn registry() -> Result<i32> {
             q.element_type()
         );
         println!("      {}", q.doc());
+        if let Some(d) = q.descent() {
+            let parts: Vec<String> = d
+                .parts
+                .iter()
+                .map(|p| {
+                    std::iter::once("t".to_string())
+                        .chain(p.iter().map(|i| i.to_string()))
+                        .collect::<Vec<_>>()
+                        .join(".")
+                })
+                .collect();
+            let arg = q.params().get(d.arg).map_or("?", |(n, _)| *n);
+            println!(
+                "      descends: {} < {arg} ({:?} order; recursion may pass it)",
+                parts.join(", "),
+                d.order
+            );
+        }
     }
     Ok(0)
 }

@@ -707,7 +707,7 @@ impl Checker {
                 None => ok = false,
             }
         }
-        if !ok || !self.recursion_makes_progress(members) {
+        if !ok || !self.recursion_descends(members) {
             return;
         }
         let refs: Vec<(u32, &Claim)> = templates.iter().map(|(a, t)| (*a, t)).collect();
@@ -728,58 +728,42 @@ impl Checker {
         );
     }
 
-    /// Every call cycle inside a group must pass through a call whose
-    /// arguments use a variable bound by an enclosing quantifier: otherwise
-    /// unfolding leads back to the same call with arguments built from the
-    /// same parameters (there is no arithmetic and no recursive type to shrink
-    /// them), and a dispute over it would never make progress — e.g.
-    /// `def liar(x: uint256) := not liar(x)`, whose only challenge is itself,
-    /// or `forall i in below(x): stuck(x)`. (A quantifier whose domain can
-    /// contain the caller's own arguments can still loop; the evaluator then
-    /// answers Unknown after `MAX_UNFOLD` unfoldings.)
-    fn recursion_makes_progress(&mut self, members: &[String]) -> bool {
-        let mut g = DiGraph::<usize, ast::Span>::new();
-        let nodes: Vec<_> = (0..members.len()).map(|i| g.add_node(i)).collect();
-        for (i, m) in members.iter().enumerate() {
-            let mut calls = Vec::new();
-            unguarded_calls(&self.ast_defs[m].1.body, &mut Vec::new(), &mut calls);
-            for (callee, span) in calls {
-                if let Some(j) = members.iter().position(|x| *x == callee) {
-                    g.add_edge(nodes[i], nodes[j], span);
-                }
-            }
-        }
-        let mut ok = true;
-        for scc in petgraph::algo::tarjan_scc(&g) {
-            let cyclic = scc.len() > 1 || g.contains_edge(scc[0], scc[0]);
-            if !cyclic {
-                continue;
-            }
-            ok = false;
-            let first = g[scc[0]];
-            let names: Vec<&str> = scc.iter().rev().map(|n| members[g[*n]].as_str()).collect();
-            // Point at the call that closes the cycle from the first member.
-            let span = g
-                .edges(scc[0])
-                .find(|e| scc.contains(&petgraph::visit::EdgeRef::target(e)))
-                .map(|e| *e.weight())
-                .unwrap_or_default();
-            let (file, _) = self.ast_defs[&members[first]].clone();
-            self.cur_file = file;
-            let cycle = if names.len() == 1 {
-                format!("`{}` calls itself", names[0])
-            } else {
-                format!("`{}` call each other", names.join("` → `"))
-            };
-            self.error(
-                span,
-                "ogs::recursion",
-                format!("{cycle} without using a quantified variable: a dispute over it would never make progress"),
-                "this recursive call's arguments use no variable of an enclosing `forall`/`exists`",
-                Some("recursive calls must pass a quantified variable, as bisection does with its midpoint: `exists m in …: trace(a, m) and trace(m, b)`".into()),
-            );
-        }
-        ok
+    /// The descent rule (`lang::descent`): every call cycle inside a group shrinks an
+    /// argument along a well-founded order, so no dispute can reach the same claim again and
+    /// lock bonds in a cycle — e.g. `def liar(x: uint256) := not liar(x)`, `forall i in
+    /// below(x): stuck(x)`, or `forall i in range(x, hi): r(i, hi)`, whose instance `i = x`
+    /// reproduces the claim. One error per group that breaks it.
+    fn recursion_descends(&mut self, members: &[String]) -> bool {
+        let defs: Vec<&ast::Def> = members.iter().map(|m| &self.ast_defs[m].1).collect();
+        let Err(bad) = super::descent::check(&defs, &self.registry) else {
+            return true;
+        };
+        let shrinking: Vec<String> = self
+            .registry
+            .quantifiers()
+            .filter_map(|q| {
+                let d = q.descent()?;
+                let (arg, _) = q.params().get(d.arg).cloned()?;
+                Some(format!("`{}` (than `{arg}`)", q.name()))
+            })
+            .collect();
+        let shrinking = shrinking.join(", ");
+        let names: Vec<&str> = bad.cycle.iter().map(|i| members[*i].as_str()).collect();
+        let cycle = if names.len() == 1 {
+            format!("`{}` calls itself", names[0])
+        } else {
+            format!("`{}` call each other", names.join("` → `"))
+        };
+        let (file, _) = self.ast_defs[&members[bad.member]].clone();
+        self.cur_file = file;
+        self.error(
+            bad.span,
+            "ogs::recursion",
+            format!("{cycle}, and no parameter shrinks on every cycle: a dispute over it could reach the same claim again and lock bonds in a cycle"),
+            "this call does not pass a smaller value of the parameter the cycle needs",
+            Some(format!("recursion must descend: pass a part of a quantifier element that is smaller than the caller's parameter (the one the quantifier is given), on every cycle; the quantifiers whose elements are smaller than an argument are {shrinking}")),
+        );
+        false
     }
 
     // --------------------------------------------------------------- formulas
@@ -1518,38 +1502,6 @@ pub(crate) fn claim_size(c: &Claim) -> usize {
         Claim::And(ps) => 1 + ps.iter().map(claim_size).sum::<usize>(),
         Claim::Forall { body, .. } => 1 + claim_size(body),
         Claim::Witness { .. } | Claim::Call { .. } => 1,
-    }
-}
-
-/// Calls in `f` that are not inside the body of a quantifier.
-fn unguarded_calls(f: &Formula, bound: &mut Vec<String>, out: &mut Vec<(String, ast::Span)>) {
-    match f {
-        Formula::Not(p, _) => unguarded_calls(p, bound, out),
-        Formula::And(ps, _) | Formula::Or(ps, _) => {
-            ps.iter().for_each(|p| unguarded_calls(p, bound, out))
-        }
-        Formula::Forall(q) | Formula::Exists(q) => {
-            bound.push(q.var.name.clone());
-            unguarded_calls(&q.body, bound, out);
-            bound.pop();
-        }
-        Formula::Witness(_) => {}
-        Formula::Call(c) => {
-            if !c.args.iter().any(|a| mentions(a, bound)) {
-                out.push((c.name.name.clone(), c.name.span));
-            }
-        }
-    }
-}
-
-/// Whether an expression mentions one of `names`.
-fn mentions(e: &Expr, names: &[String]) -> bool {
-    match e {
-        Expr::Lit(..) => false,
-        Expr::Var(i) => names.contains(&i.name),
-        Expr::Field(e, _) => mentions(e, names),
-        Expr::Struct(_, fs, _) => fs.iter().any(|(_, e)| mentions(e, names)),
-        Expr::Array(es, _) | Expr::Tuple(es, _) => es.iter().any(|e| mentions(e, names)),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod ast;
 pub mod check;
+mod descent;
 pub mod diag;
 pub mod parser;
 pub mod printer;

@@ -54,6 +54,32 @@ pub struct Domain {
     pub incomplete: Option<String>,
 }
 
+/// The well-founded order a [`Descent`] is measured in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Order {
+    /// `uint256` values, `<`: every descending chain ends at 0.
+    Numeric,
+    /// `bytes32` commitments: the element is hashed into the argument (a Merkle leaf under a
+    /// root), so a chain that came back to its start would be a keccak256 cycle.
+    Commitment,
+}
+
+/// How every element of a quantifier's domain is *smaller* than one of its arguments.
+///
+/// The checker uses it to prove that recursive definitions descend (`lang::descent`): a call
+/// cycle whose arguments shrink along a well-founded order cannot reproduce a claim, so no
+/// dispute can link claims in a cycle and lock their bonds. A declaration is a promise about
+/// `quantify` (and the Solidity twin), tested in `tests/logic.rs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Descent {
+    /// Index of the argument the parts are smaller than.
+    pub arg: usize,
+    /// The smaller parts of an element, as element-index paths (`&[]`: the element itself).
+    pub parts: &'static [&'static [u32]],
+    /// The order they are smaller in.
+    pub order: Order,
+}
+
 /// A registered verifier: the `V` of `WITNESS_EXISTS(V, a)`.
 pub trait Verifier: Send + Sync {
     /// Registry name.
@@ -88,6 +114,11 @@ pub trait Quantifier: Send + Sync {
     fn quantify(&self, args: &[Vec<u8>], t: &[u8], proof: &[u8]) -> bool;
     /// The domain as local information knows it.
     fn domain(&self, args: &[Vec<u8>], info: &LocalInfo) -> Domain;
+    /// Which parts of every element are smaller than which argument, if any: what lets a
+    /// recursive definition call itself on an element (see [`Descent`]).
+    fn descent(&self) -> Option<Descent> {
+        None
+    }
 }
 
 /// A registered name: a verifier or a quantifier.

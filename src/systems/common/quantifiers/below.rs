@@ -31,4 +31,12 @@ impl Quantifier for Below {
     fn domain(&self, args: &[Vec<u8>], _: &LocalInfo) -> Domain {
         int_domain(U256::ZERO, uint_arg(args, 0).unwrap_or_default())
     }
+    fn descent(&self) -> Option<Descent> {
+        // t < n.
+        Some(Descent {
+            arg: 0,
+            parts: &[&[]],
+            order: Order::Numeric,
+        })
+    }
 }

@@ -58,4 +58,12 @@ impl Quantifier for Members {
                 .then(|| format!("the complete leaf list of the Merkle set {root:#x}")),
         }
     }
+    fn descent(&self) -> Option<Descent> {
+        // The root is a keccak256 tree over keccak256(t): t is committed to by the root.
+        Some(Descent {
+            arg: 0,
+            parts: &[&[]],
+            order: Order::Commitment,
+        })
+    }
 }

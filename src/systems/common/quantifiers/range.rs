@@ -37,4 +37,12 @@ impl Quantifier for Range {
             uint_arg(args, 1).unwrap_or_default(),
         )
     }
+    fn descent(&self) -> Option<Descent> {
+        // t < hi (t ≥ lo does not make it smaller than lo).
+        Some(Descent {
+            arg: 1,
+            parts: &[&[]],
+            order: Order::Numeric,
+        })
+    }
 }

@@ -108,4 +108,12 @@ impl Quantifier for Split {
             incomplete: None,
         }
     }
+    fn descent(&self) -> Option<Descent> {
+        // h = ⌈n/2⌉ < n and r = ⌊n/2⌋ < n, as n ≥ 2.
+        Some(Descent {
+            arg: 3,
+            parts: &[&[1], &[2]],
+            order: Order::Numeric,
+        })
+    }
 }
