@@ -294,12 +294,27 @@ impl<'p> World<'p> {
         on_chain
     }
 
-    /// The compiled claim `plasma_exit(t, commitment after t.block)`, checked
-    /// against the encoding the contract rebuilds.
+    /// Starts the exit of `t` (by its owner) if not yet started, and returns the compiled claim
+    /// `plasma_exit(t, commitment after t.block, commitment when started)`, checked against the
+    /// encoding the contract rebuilds.
     fn exit_claim(&mut self, t: &Transfer) -> Claim {
+        let plasma = self.plasma;
+        let mut at = self.view(plasma, PlasmaChain::exitStartedAtCall(t.digest()));
+        if at.is_zero() {
+            let r = self.send(
+                t.owner,
+                plasma,
+                U256::ZERO,
+                PlasmaChain::startExitCall { t: sol_transfer(t) }.abi_encode(),
+            );
+            assert!(r.success, "startExit: {}", plasma_error(&r));
+            self.note_gas("PlasmaChain.startExit", &r);
+            at = self.view(plasma, PlasmaChain::exitStartedAtCall(t.digest()));
+        }
         let c = self.commitment(t.block);
+        let now = self.commitment(at);
         let text = format!(
-            "plasma_exit({}, {c:#x})",
+            "plasma_exit({}, {c:#x}, {now:#x})",
             t.value().display(Some(&plasma_transfer_type()))
         );
         let claim = self
@@ -307,7 +322,6 @@ impl<'p> World<'p> {
             .program()
             .compile_claim(&text)
             .unwrap_or_else(|e| panic!("{}", e.render(false)));
-        let plasma = self.plasma;
         let rebuilt = self.view(plasma, PlasmaChain::exitClaimCall { t: sol_transfer(t) });
         assert_eq!(
             rebuilt.to_vec(),
@@ -515,8 +529,8 @@ fn valid_exit_times_out_true_and_pays_once() {
     }
 }
 
-/// Alice pays Bob, then exits her deposit anyway: Bob shows her spend signature
-/// and the exit is False in the same block — no window passes — and pays nothing.
+/// Alice pays Bob, then exits her deposit anyway: Bob shows her spend signature and its
+/// inclusion, and the exit is False in the same block — no window passes — and pays nothing.
 #[test]
 fn spent_coin_exit_is_defeated_at_once_by_the_spend_signature() {
     let p = program();
@@ -549,18 +563,49 @@ fn spent_coin_exit_is_defeated_at_once_by_the_spend_signature() {
         w.a.challenge(&bob, &exit, &how_of(&challenge.kind), &not_unspent, b"")
             .expect("challenge");
     w.note_gas("challenge plasma exit with NOT(unspent)", &r);
-    // The spend signature: `signed_value(spend, alice)`, True by its witness.
-    let sig_claim = Claim::instantiate(body, &spend.transfer.encode())
+    // The included spend: `signed_value(spend, alice) and plasma_included(now, spend)`, True
+    // once both witnesses are shown.
+    let given = Claim::instantiate(body, &spend.transfer.encode())
         .expect("instantiates")
         .negate();
-    let r = w.a.claim(&bob, &sig_claim).expect("claim the signature");
-    w.note_gas("claim signed_value(spend, owner)", &r);
+    let Claim::And(parts) = &given else {
+        panic!("the spend is signed AND included: {given:?}")
+    };
     let sig = spend.signature.clone().expect("signed");
-    let r =
-        w.a.dispute_mut()
-            .decide_by_witness(addr(BOB), &sig_claim, &sig)
-            .expect("witness");
-    w.note_gas("decideByWitness(signed_value)", &r);
+    let plasma = w.plasma;
+    let now = w.view(plasma, PlasmaChain::exitStartedAtCall(d.digest()));
+    let proof = w
+        .mirror(true)
+        .inclusion_proof(now.to::<usize>(), &spend.transfer)
+        .expect("included by now");
+    for (part, witness, what) in [
+        (&parts[0], sig, "signed_value"),
+        (&parts[1], proof, "plasma_included"),
+    ] {
+        let r = w.a.claim(&bob, part).expect("claim a part of the spend");
+        w.note_gas(&format!("claim {what}(spend, …)"), &r);
+        let r =
+            w.a.dispute_mut()
+                .decide_by_witness(addr(BOB), part, &witness)
+                .expect("witness");
+        w.note_gas(&format!("decideByWitness({what})"), &r);
+    }
+    let r = w.a.claim(&bob, &given).expect("claim the spend");
+    w.note_gas("claim signed AND included", &r);
+    if w.a.status(&given) != Status::True {
+        let to = w.a.dispute_mut().address;
+        let r = w.send(
+            addr(BOB),
+            to,
+            U256::ZERO,
+            UniversalDispute::decideAndByChildrenCall {
+                enc: given.encode().into(),
+            }
+            .abi_encode(),
+        );
+        assert!(r.success, "{}", revert_reason(&r.output));
+        w.note_gas("decideAndByChildren(spend)", &r);
+    }
     // NOT(unspent) is True at once (its instance counter-claim is True), and the exit is False.
     let how = How {
         how: 2,
@@ -1581,9 +1626,15 @@ fn evaluator_verdict_matches_on_chain_decision_for_plasma_exits() {
             let b = w.transfer(d.coin, n, addr(ALICE), addr(BOB), Some(ALICE));
             let c = w.transfer(d.coin, n, addr(ALICE), addr(CAROL), Some(ALICE));
             w.commit(vec![b.clone(), c.clone()]);
+            // Ordered by hash: the first one counts, the coin is not locked.
+            let (first, second) = if b.transfer.digest() < c.transfer.digest() {
+                (b, c)
+            } else {
+                (c, b)
+            };
             vec![
-                (b.transfer, Status::False),
-                (c.transfer, Status::False),
+                (first.transfer, Status::True),
+                (second.transfer, Status::False),
                 (d, Status::False),
             ]
         }),
@@ -1604,7 +1655,8 @@ fn evaluator_verdict_matches_on_chain_decision_for_plasma_exits() {
             let t = w.transfer(d.coin, n, addr(ALICE), addr(BOB), Some(ALICE));
             w.withheld.push(t.clone());
             w.commit(vec![]);
-            vec![(t.transfer, Status::False), (d, Status::False)]
+            // A spend never included does not count: Alice still owns the coin.
+            vec![(t.transfer, Status::False), (d, Status::True)]
         }),
         ("transfers of other coins around", |w| {
             let d = w.deposit(ALICE, ETHER);

@@ -42,11 +42,15 @@ contract PlasmaChain {
     uint256 public blockCount;
     /// @notice Chain commitment after block n.
     mapping(uint256 => bytes32) public commitmentAt;
+    /// @notice Block count when the exit of a transfer (keyed by the hash of its encoding) was
+    ///         started; 0 while not started. The exit claim counts spends included by then.
+    mapping(bytes32 => uint256) public exitStartedAt;
     mapping(uint256 => Coin) private _coins;
     bytes32[32] private _branch;
 
     event BlockCommitted(uint256 indexed number, bytes32 root, bytes32 commitment);
     event Deposited(uint256 indexed coin, address indexed owner, uint256 amount);
+    event ExitStarted(uint256 indexed coin, address indexed owner, uint256 at);
     event Exited(uint256 indexed coin, address indexed owner, uint256 amount, bytes32 claimId);
 
     error NotOperator(address caller);
@@ -58,6 +62,9 @@ contract PlasmaChain {
     error NotACoin(uint256 coin);
     error AlreadyExited(uint256 coin);
     error ExitNotTrue(bytes32 claimId);
+    error NotOwner(address caller);
+    error ExitAlreadyStarted(bytes32 transfer);
+    error ExitNotStarted(bytes32 transfer);
     error TransferFailed();
 
     constructor(IDisputeDecisions dispute, address operator) {
@@ -84,8 +91,21 @@ contract PlasmaChain {
         return _append(root);
     }
 
-    /// @notice Pays coin `t.coin`'s deposit to `t.owner` if `plasma_exit(t, commitmentAt(t.block))`
-    ///         is decided True. Anyone may call; each coin is paid once.
+    /// @notice Starts the exit of `t` (its owner only, once): fixes the chain commitment `now`
+    ///         (after the current last block) under which spends of `t` count against the exit.
+    function startExit(PlasmaLib.Transfer calldata t) external returns (uint256 at) {
+        if (t.chain != address(this)) revert WrongChain(t.chain);
+        if (msg.sender != t.owner) revert NotOwner(msg.sender);
+        if (t.blockNumber == 0 || t.blockNumber > blockCount) revert UnknownBlock(t.blockNumber);
+        bytes32 h = keccak256(PlasmaLib.encode(t));
+        if (exitStartedAt[h] != 0) revert ExitAlreadyStarted(h);
+        at = blockCount;
+        exitStartedAt[h] = at;
+        emit ExitStarted(t.coin, t.owner, at);
+    }
+
+    /// @notice Pays coin `t.coin`'s deposit to `t.owner` if
+    ///         `plasma_exit(t, commitmentAt(t.block), commitmentAt(exitStartedAt(t)))` is decided True. Anyone may call; each coin is paid once.
     function finalizeExit(PlasmaLib.Transfer calldata t) external {
         if (t.chain != address(this)) revert WrongChain(t.chain);
         Coin memory c = _coins[t.coin];
@@ -105,23 +125,30 @@ contract PlasmaChain {
         return (c.amount, c.exited);
     }
 
-    /// @notice The id of the exit claim of `t` (reverts `UnknownBlock` for an uncommitted block).
+    /// @notice The id of the exit claim of `t` (reverts `UnknownBlock` for an uncommitted block,
+    ///         `ExitNotStarted` before `startExit(t)`).
     function exitClaimId(PlasmaLib.Transfer calldata t) public view returns (bytes32) {
         return keccak256(exitClaim(t));
     }
 
-    /// @notice The canonical encoding of `plasma_exit(t, commitmentAt(t.block))`, compiled:
+    /// @notice The canonical encoding of `plasma_exit(t, chain, now)` with `chain =
+    ///         commitmentAt(t.block)` and `now = commitmentAt(exitStartedAt(t))`, compiled:
     ///
     ///     plasma_included(chain, t)
     ///     and not lt(t.block, t.coin)
-    ///     and (forall s in later_transfers(t): not signed_value(s, t.owner))
+    ///     and (forall s in later_transfers(t):
+    ///             not (signed_value(s, t.owner) and plasma_included(now, s)))
     ///     and (forall e in earlier_transfers(t, chain):
     ///             not (forall s in later_transfers(e):
     ///                     not (not lt(t.block, s.block) and signed_value(s, e.owner)
     ///                          and plasma_included(chain, s))))
     function exitClaim(PlasmaLib.Transfer calldata t) public view returns (bytes memory) {
         if (t.blockNumber == 0 || t.blockNumber > blockCount) revert UnknownBlock(t.blockNumber);
+        bytes32 h = keccak256(PlasmaLib.encode(t));
+        uint256 at = exitStartedAt[h];
+        if (at == 0) revert ExitNotStarted(h);
         ClaimBuilder.Term memory chain = ClaimBuilder.lit(abi.encode(commitmentAt[t.blockNumber]));
+        ClaimBuilder.Term memory now_ = ClaimBuilder.lit(abi.encode(commitmentAt[at]));
         ClaimBuilder.Term memory tr = ClaimBuilder.lit(PlasmaLib.encode(t));
         ClaimBuilder.Term memory bound = ClaimBuilder.lit(abi.encode(t.blockNumber));
         ClaimBuilder.Term memory s = ClaimBuilder.variable(0);
@@ -131,13 +158,10 @@ contract PlasmaChain {
         parts[1] = ClaimBuilder.not_(
             ClaimBuilder.witness(LT, ClaimBuilder.args2(bound, ClaimBuilder.lit(abi.encode(t.coin))))
         );
-        parts[2] = ClaimBuilder.forall(
-            LATER_TRANSFERS,
-            ClaimBuilder.args1(tr),
-            ClaimBuilder.not_(
-                ClaimBuilder.witness(SIGNED_VALUE, ClaimBuilder.args2(s, ClaimBuilder.lit(abi.encode(t.owner))))
-            )
-        );
+        bytes[] memory given = new bytes[](2);
+        given[0] = ClaimBuilder.witness(SIGNED_VALUE, ClaimBuilder.args2(s, ClaimBuilder.lit(abi.encode(t.owner))));
+        given[1] = ClaimBuilder.witness(PLASMA_INCLUDED, ClaimBuilder.args2(now_, s));
+        parts[2] = ClaimBuilder.forall(LATER_TRANSFERS, ClaimBuilder.args1(tr), ClaimBuilder.not_(ClaimBuilder.and_(given)));
         bytes[] memory spend = new bytes[](3);
         spend[0] = ClaimBuilder.not_(ClaimBuilder.witness(LT, ClaimBuilder.args2(bound, ClaimBuilder.field(0, 2))));
         spend[1] = ClaimBuilder.witness(SIGNED_VALUE, ClaimBuilder.args2(s, ClaimBuilder.field(1, 4)));

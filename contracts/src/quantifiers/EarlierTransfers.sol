@@ -6,9 +6,10 @@ import {ValueLib} from "../lib/ValueLib.sol";
 import {PlasmaLib} from "../verifiers/PlasmaLib.sol";
 
 /// @title earlier_transfers(t: PlasmaTransfer, chain: bytes32)
-/// @notice The other included transfers of `t`'s coin from its deposit block up to `t.block`:
-///         `e != t`, `e.chain == t.chain`, `e.coin == t.coin`, `t.coin <= e.block <= t.block`,
-///         and `e` included in block `e.block` under `chain`. Proof: the plasma_included
+/// @notice The included transfers of `t`'s coin before `t`, from its deposit block up to
+///         `t.block`: `e.chain == t.chain`, `e.coin == t.coin`, `t.coin <= e.block <= t.block`,
+///         in `t`'s own block only if `keccak256(e) < keccak256(t)` (so two transfers of a coin in
+///         one block are ordered, and `e != t`), and `e` included in block `e.block` under `chain`. Proof: the plasma_included
 ///         witness of `e`.
 contract EarlierTransfers is IQuantifier {
     function quantify(bytes[] calldata args, bytes calldata e, bytes calldata proof) external pure returns (bool) {
@@ -19,7 +20,8 @@ contract EarlierTransfers is IQuantifier {
         if (!okT || !okC || !okE) return false;
         if (x.chain != t.chain || x.coin != t.coin) return false;
         if (x.blockNumber < t.coin || x.blockNumber > t.blockNumber) return false;
-        if (keccak256(e) == keccak256(args[0])) return false;
+        // In t's own block only the transfers ordered before t by hash (t itself is not).
+        if (x.blockNumber == t.blockNumber && uint256(keccak256(e)) >= uint256(keccak256(args[0]))) return false;
         return PlasmaLib.included(bytes32(chain), e, proof);
     }
 }

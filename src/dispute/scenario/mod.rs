@@ -77,7 +77,8 @@
 //! [[action]]
 //! block = 2
 //! party = "bob"
-//! exit = { coin = 1, block = 2, to = "bob" }   # claim plasma_exit(t, commitment after block 2);
+//! exit = { coin = 1, block = 2, to = "bob" }   # PlasmaChain.startExit(t) (by t.owner), then claim
+//!                                              # plasma_exit(t, commitment after block 2, commitment now);
 //!                                              # `to` only if the block has several transfers of the coin
 //! [[action]]
 //! block = 305

@@ -287,8 +287,39 @@ impl Plasma {
                     "the commitment after block {b} is {on_chain:#x} on chain, {commitment:#x} in the mirror"
                 )));
             }
+            // Start the exit (fixes `now`, the commitment spends are counted under), then claim.
+            let data = PlasmaContract::startExitCall {
+                t: sol_transfer(&t),
+            }
+            .abi_encode();
+            let res = send(arena, who.address, self.address, U256::ZERO, data, names);
+            let started = res.as_ref().ok().and_then(|rc| {
+                rc.logs.iter().find_map(|l| {
+                    PlasmaContract::ExitStarted::decode_log_data(&l.data)
+                        .ok()
+                        .map(|e| e.at)
+                })
+            });
+            let call = match started {
+                Some(at) => format!(
+                    "startExit {}: spends included by block {at} count",
+                    names.transfer(&t)
+                ),
+                None => format!("startExit {}", names.transfer(&t)),
+            };
+            arena.note_call(&who.name, call, &res);
+            let at = view(
+                arena,
+                self.address,
+                PlasmaContract::exitStartedAtCall(t.digest()),
+            )?;
+            if at.is_zero() {
+                // Not started (refused above): there is no exit claim to make.
+                return Ok(());
+            }
+            let now = view(arena, self.address, PlasmaContract::commitmentAtCall(at))?;
             let text = format!(
-                "plasma_exit({}, {commitment:#x})",
+                "plasma_exit({}, {commitment:#x}, {now:#x})",
                 t.value().display(Some(&plasma_transfer_type()))
             );
             let claim = compile(program, &text)?;
@@ -361,6 +392,9 @@ pub(super) fn describe_revert(out: &[u8], names: &Names) -> Option<String> {
         E::ZeroDeposit(_) => "ZeroDeposit".into(),
         E::ChainFull(_) => "ChainFull".into(),
         E::TransferFailed(_) => "TransferFailed".into(),
+        E::NotOwner(e) => format!("NotOwner({})", names.of(e.caller)),
+        E::ExitAlreadyStarted(e) => format!("ExitAlreadyStarted({})", short_id(&e.transfer)),
+        E::ExitNotStarted(e) => format!("ExitNotStarted({})", short_id(&e.transfer)),
     })
 }
 

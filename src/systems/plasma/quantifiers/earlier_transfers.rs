@@ -6,8 +6,12 @@ use crate::systems::plasma::{
 
 use crate::systems::prelude::*;
 
-/// `earlier_transfers(transfer: PlasmaTransfer, chain: bytes32)`: the other
-/// included transfers of the coin from its deposit block to `transfer.block`.
+/// `earlier_transfers(transfer: PlasmaTransfer, chain: bytes32)`: the included transfers of the
+/// coin before `transfer`, from its deposit block to `transfer.block`.
+///
+/// Two transfers of a coin in one block are ordered by the keccak256 of their encodings, so
+/// exactly one of them has no same-block earlier transfer: a double spend in one block leaves one
+/// recipient able to exit instead of locking the coin for both.
 pub(crate) struct EarlierTransfers;
 impl Quantifier for EarlierTransfers {
     fn name(&self) -> &'static str {
@@ -26,7 +30,7 @@ impl Quantifier for EarlierTransfers {
         plasma_transfer_type()
     }
     fn doc(&self) -> &'static str {
-        "plasma transfers e ≠ t with e.chain = t.chain, e.coin = t.coin, t.coin ≤ e.block ≤ t.block, included under `chain` (proof: the plasma_included witness)"
+        "plasma transfers e with e.chain = t.chain, e.coin = t.coin, t.coin ≤ e.block ≤ t.block (in t's own block: keccak256(e) < keccak256(t)), included under `chain` (proof: the plasma_included witness)"
     }
     fn quantify(&self, args: &[Vec<u8>], e: &[u8], proof: &[u8]) -> bool {
         let (Some(t), Some(c), Some(te)) =
@@ -38,7 +42,7 @@ impl Quantifier for EarlierTransfers {
             && te.coin == t.coin
             && t.coin <= te.block
             && te.block <= t.block
-            && te != t
+            && before_in_block(&te, &t)
             && plasma_verify(c, e, proof)
     }
     fn domain(&self, args: &[Vec<u8>], info: &LocalInfo) -> Domain {
@@ -62,7 +66,7 @@ impl Quantifier for EarlierTransfers {
             for block in pc.blocks().get(lo - 1..hi).unwrap_or(&[]) {
                 for k in block {
                     let e = &k.transfer;
-                    if e.chain != t.chain || e.coin != t.coin || *e == t {
+                    if e.chain != t.chain || e.coin != t.coin || !before_in_block(e, &t) {
                         continue;
                     }
                     let value = e.encode();
@@ -80,4 +84,9 @@ impl Quantifier for EarlierTransfers {
             incomplete: None,
         }
     }
+}
+
+/// Whether `e` comes before `t` by block, and in `t`'s own block by encoding hash (so `e != t`).
+fn before_in_block(e: &Transfer, t: &Transfer) -> bool {
+    e.block < t.block || (e.block == t.block && e.digest() < t.digest())
 }
