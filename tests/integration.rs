@@ -18,6 +18,8 @@ mod dispute;
 mod dispute_clock;
 #[path = "dispute_diff.rs"]
 mod dispute_diff;
+#[path = "dispute_gas_cap.rs"]
+mod dispute_gas_cap;
 #[path = "dispute_holes.rs"]
 mod dispute_holes;
 #[path = "dispute_invariants.rs"]

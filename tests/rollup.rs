@@ -26,7 +26,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::onchain;
-use onchain::{implementation, sol_quantify, sol_verify};
+use onchain::{implementation, sol_quantify, sol_verify, sol_verify_exec};
 
 const BOND: u64 = 1_000;
 const WINDOW: u64 = 100;
@@ -84,8 +84,10 @@ fn mips_step_agrees_with_the_contract_on_every_step_of_a_guest() {
         assert_eq!(mips_step_hashes(&w), Some((a, b)), "step {i}");
         let args = vec![CTX.to_vec(), a.to_vec(), b.to_vec()];
         assert!(v.verify(&args, &w), "step {i}");
-        let (ok, gas) = sol_verify(&mut d, at, &args, &w);
+        let (ok, gas) = sol_verify_exec(&mut d, at, &args, &w);
         assert!(ok, "on-chain step {i}");
+        // The evaluator's gas model bounds every real step (the cap it checks witnesses against).
+        assert!(gas <= v.verify_gas(&args, &w), "step {i}: {gas} gas");
         max_gas = max_gas.max(gas);
         if i % 37 == 0 {
             // Wrong post-state, wrong pre-state, tampered proof and state, short witness.
@@ -112,7 +114,7 @@ fn mips_step_agrees_with_the_contract_on_every_step_of_a_guest() {
         }
     }
     println!(
-        "mips_step: {} steps of hello.elf agree; max eth_call gas of verify {max_gas}",
+        "mips_step: {} steps of hello.elf agree; max execution gas of verify {max_gas}",
         trace.steps() + 1
     );
 }

@@ -10,7 +10,7 @@
 
 use super::claim::{unfold, Claim, ClaimError, Definitions, Name};
 use super::local::LocalInfo;
-use super::registry::{Instance, Registry, Search};
+use super::registry::{Instance, Registry, Search, VERIFY_GAS};
 use serde::Serialize;
 use thiserror::Error;
 
@@ -234,6 +234,15 @@ impl<'a> Evaluator<'a> {
                     .ok_or(EvalError::UnknownVerifier(*verifier))?;
                 let args = lits(args)?;
                 Ok(match v.search(&args, self.info) {
+                    // The chain gives `verify` VERIFY_GAS: a witness needing more is refused
+                    // there, so it proves nothing (SEMANTICS.md §4.6).
+                    Search::Found(w) if v.verify_gas(&args, &w) > VERIFY_GAS => {
+                        Verdict::Unknown(vec![format!(
+                            "a witness for {} that the chain can check: the one known needs up to {} gas, more than the VERIFY_GAS = {VERIFY_GAS} each verify call gets",
+                            v.name(),
+                            v.verify_gas(&args, &w)
+                        )])
+                    }
                     Search::Found(w) => Verdict::True(Evidence {
                         witnesses: vec![WitnessUse {
                             claim: claim.clone(),

@@ -54,6 +54,29 @@ pub struct Domain {
     pub incomplete: Option<String>,
 }
 
+/// Gas the dispute contract gives each `verify` / `quantify` call (`UniversalDispute.VERIFY_GAS`):
+/// a check that needs more fails on chain, whatever its answer would be.
+pub const VERIFY_GAS: u64 = 3_000_000;
+
+/// Gas of one signature check on chain beyond [`input_gas`]: the `ecrecover` precompile (3,000),
+/// finding the signature and the signer in their lists, the EIP-191 hash and the comparison
+/// (calibrated against the contracts in `tests/dispute_gas_cap.rs`).
+pub const SIGNATURE_GAS: u64 = 8_200;
+
+/// An upper bound of the gas a verifier or quantifier spends on work linear in its inputs:
+/// reading the arguments and `extra` (the witness or proof) from calldata, copying them into
+/// memory once (the quadratic memory term included) and hashing them once, plus a fixed base.
+/// Verifiers whose work is only that use it as their [`Verifier::verify_gas`]; the others add
+/// their own terms.
+pub fn input_gas(args: &[Vec<u8>], extra: &[u8]) -> u64 {
+    let bytes: usize = args.iter().map(|a| a.len() + 64).sum::<usize>() + extra.len() + 128;
+    let words = (bytes as u64).div_ceil(32);
+    // Verifiers read their inputs from calldata and copy at most one of them into memory to
+    // hash it: memory of w words costs 3w + w²/512; reading, copying and one keccak256 pass stay
+    // under 27 gas a word. The margin: 30 a word and w²/384.
+    14_000 + 30 * words + words * words / 384
+}
+
 /// The well-founded order a [`Descent`] is measured in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Order {
@@ -96,6 +119,13 @@ pub trait Verifier: Send + Sync {
     fn verify(&self, args: &[Vec<u8>], witness: &[u8]) -> bool;
     /// Looks for a witness in local information.
     fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search;
+    /// An upper bound of the gas `verify(args, witness)` spends on chain. The evaluator never
+    /// calls a witness claim True when it exceeds [`VERIFY_GAS`]: the chain would refuse the
+    /// witness. Default: [`input_gas`], for checks that do a fixed amount of work per input
+    /// byte; verifiers that check signatures or run a VM step add their part.
+    fn verify_gas(&self, args: &[Vec<u8>], witness: &[u8]) -> u64 {
+        input_gas(args, witness)
+    }
 }
 
 /// A registered quantifier: the `Q` of `UNIVERSAL_QUANTIFIER(Q, a, x ⇒ P)`.

@@ -3,7 +3,8 @@
 pub(crate) use super::args::{addr_arg, b32_arg, malformed, uint_arg};
 pub(crate) use crate::logic::crypto::{merkle_proof, merkle_verify, recover};
 pub(crate) use crate::logic::registry::{
-    Descent, Domain, Instance, Order, ParamType, Quantifier, Search, Verifier,
+    input_gas, Descent, Domain, Instance, Order, ParamType, Quantifier, Search, Verifier,
+    SIGNATURE_GAS,
 };
 pub(crate) use crate::logic::value::{decode_list, encode_list, Type, Value};
 pub(crate) use crate::logic::LocalInfo;

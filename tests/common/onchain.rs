@@ -60,3 +60,29 @@ pub fn sol_quantify(d: &mut Dispute, at: Address, args: &[Vec<u8>], t: &[u8]) ->
     assert!(r.success, "quantify never reverts");
     quantifyCall::abi_decode_returns(&r.output).expect("bool")
 }
+
+/// The execution gas of a call with this calldata that used `gas_used` in all (the transaction's
+/// intrinsic 21,000 and calldata gas taken off, Cancun rules): what the call would spend inside
+/// the dispute contract's bounded `staticcall`.
+pub fn execution_gas(calldata: &[u8], gas_used: u64) -> u64 {
+    let data: u64 = calldata.iter().map(|b| if *b == 0 { 4 } else { 16 }).sum();
+    gas_used - 21_000 - data
+}
+
+/// `verify` on chain: the answer and its execution gas ([`execution_gas`]).
+pub fn sol_verify_exec(d: &mut Dispute, at: Address, args: &[Vec<u8>], w: &[u8]) -> (bool, u64) {
+    let data = verifyCall {
+        args: bytes(args),
+        witness: Bytes::copy_from_slice(w),
+    }
+    .abi_encode();
+    let r = d
+        .chain
+        .call(d.deployer, at, data.clone().into())
+        .expect("call");
+    assert!(r.success, "verify never reverts");
+    (
+        verifyCall::abi_decode_returns(&r.output).expect("bool"),
+        execution_gas(&data, r.gas_used),
+    )
+}

@@ -37,6 +37,11 @@ impl Verifier for AllSigned {
             .zip(&sigs)
             .all(|(p, s)| recover(digest, s).is_ok_and(|a| a == *p))
     }
+    fn verify_gas(&self, args: &[Vec<u8>], w: &[u8]) -> u64 {
+        // One signature check per participant.
+        let n = update_arg(args, 0).map_or(0, |(_, _, _, ps)| ps.len() as u64);
+        input_gas(args, w) + n * SIGNATURE_GAS
+    }
     fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search {
         let Some((v, channel, nonce, ps)) = update_arg(args, 0) else {
             return Search::Absent("malformed arguments".into());

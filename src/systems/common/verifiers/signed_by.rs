@@ -29,6 +29,9 @@ impl Verifier for SignedBy {
             _ => false,
         }
     }
+    fn verify_gas(&self, args: &[Vec<u8>], w: &[u8]) -> u64 {
+        input_gas(args, w) + SIGNATURE_GAS
+    }
     fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search {
         let (Some(m), Some(s)) = (b32_arg(args, 0), addr_arg(args, 1)) else {
             return Search::Absent("malformed arguments".into());

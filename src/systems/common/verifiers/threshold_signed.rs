@@ -40,6 +40,13 @@ pub fn decode_threshold_witness(w: &[u8]) -> Option<Vec<(U256, Vec<u8>)>> {
         .collect()
 }
 
+/// Gas of checking one committee address in `ThresholdSigned.sol`, with a margin (calibrated in
+/// `tests/dispute_gas_cap.rs`).
+const MEMBER_GAS: u64 = 1_900;
+/// Gas of comparing one chosen signer with one chosen before it (the duplicate scan is
+/// quadratic: k² / 2 comparisons), with a margin.
+const SEEN_GAS: u64 = 80;
+
 /// `threshold_signed(message: bytes32, signers: address[], k: uint256)`: at least `k` distinct
 /// members of `signers` signed `message` (EIP-191 personal message, secp256k1, low s — the
 /// scheme of `signed_by`). A k-of-n attestation: with `output` in `predicates/rollup.ogs` it
@@ -105,6 +112,13 @@ impl Verifier for ThresholdSigned {
             chosen.push(who);
         }
         true
+    }
+    fn verify_gas(&self, args: &[Vec<u8>], w: &[u8]) -> u64 {
+        // `ThresholdSigned.sol` checks every committee member's address, then per entry one
+        // signature and a scan of the signers chosen before it (quadratic in the entries).
+        let members = addresses_arg(args, 1).map_or(0, |m| m.len() as u64);
+        let k = decode_threshold_witness(w).map_or(0, |e| e.len() as u64);
+        input_gas(args, w) + members * MEMBER_GAS + k * SIGNATURE_GAS + k * k * SEEN_GAS
     }
     fn search(&self, args: &[Vec<u8>], info: &LocalInfo) -> Search {
         let (Some(m), Some(signers), Some(k)) =
