@@ -147,7 +147,10 @@ fn gas_report_is_fresh_and_within_targets() {
     let committed = std::fs::read_to_string("contracts/gas-report.md").expect("committed report");
     assert_eq!(
         committed,
-        ogs::dispute::gas::markdown(&lines),
+        ogs::dispute::gas::markdown(
+            &lines,
+            &ogs::dispute::gas::economics(&lines).expect("economics")
+        ),
         "contracts/gas-report.md is stale: run `cargo run --release -- gas-report --out contracts/gas-report.md`"
     );
     let gas = |f: &str| {
@@ -166,6 +169,14 @@ fn gas_report_is_fresh_and_within_targets() {
             "README.md's gas table is stale: expected the row {row}"
         );
     }
+    // And its "Bonds and time" table is the report's.
+    let table = &committed[committed
+        .find("| figure | value |")
+        .expect("bonds and time")..];
+    assert!(
+        readme.contains(table.trim()),
+        "README.md's bonds-and-time table is stale: copy it from contracts/gas-report.md"
+    );
     assert!(gas("claim") < 95_000, "claim costs {}", gas("claim"));
     assert!(
         gas("decideByTimeout") < 26_000,

@@ -5,7 +5,8 @@
 //!
 //! After every action: never `P` and `NOT(P)` both True (§4.1), decisions never
 //! change (§3), the contract's balance equals the bonds it holds plus the
-//! credit it owes and no wei is created or lost (§4.5). At the end, once
+//! credit it owes and no wei is created or lost (§4.5), with every transaction paying
+//! fees at a non-zero gas price. At the end, once
 //! everything decidable is decided and paid out, nothing stays locked except
 //! the bonds of claims that are still undecided. Separately: the gas of a
 //! decision does not depend on how many challenges were spammed (§4.4).
@@ -125,15 +126,19 @@ impl World {
             decided: BTreeMap::new(),
             total: U256::ZERO,
         };
+        // Fees are paid (1 wei per gas, to the block's beneficiary, counted in `wei`): the
+        // invariants hold with a non-zero gas price.
+        w.d.chain.set_gas_price(1);
         for a in w.parties {
-            w.d.chain.set_balance(a, U256::from(1_000_000));
+            w.d.chain.set_balance(a, U256::from(10u64.pow(12)));
         }
         w.total = w.wei();
         w
     }
 
+    /// Every wei there is: the contract's, the parties', and the fees the beneficiary took.
     fn wei(&mut self) -> U256 {
-        let mut t = self.d.balance();
+        let mut t = self.d.balance() + self.d.chain.balance(Address::ZERO);
         for a in self.parties {
             t += self.d.chain.balance(a);
         }
@@ -266,6 +271,8 @@ proptest! {
             w.apply(&Action::Withdraw(p));
         }
         w.check()?;
+        // The sequence paid fees (the settlement above sent transactions at 1 wei per gas).
+        prop_assert!(w.d.chain.balance(Address::ZERO) > U256::ZERO, "no fees were paid");
         // Nothing locked after resolution: only undecided claims still hold bonds.
         let mut undecided = 0u64;
         for c in w.claims.clone() {

@@ -28,9 +28,10 @@ fn every_scenario_runs_and_its_transcript_is_pinned() {
             .filter(|c| c.status == "Undecided")
             .count() as u128;
         let held: u128 = out.contract_holds.parse().expect("decimal");
+        let bond: u128 = out.bond.parse().expect("decimal");
         assert_eq!(
             held,
-            undecided * 10_000_000_000_000_000,
+            undecided * bond,
             "{}: the contract holds bonds of decided claims",
             f.display()
         );
@@ -42,6 +43,28 @@ fn every_scenario_runs_and_its_transcript_is_pinned() {
             .sum::<i128>()
             + held as i128;
         assert_eq!(net, 0, "{}: wei created or lost", f.display());
+        // With fees (SEMANTICS.md §4.7), an honest party that defeated false claims ends with
+        // no loss, its fees included.
+        let (spec, _) = ogs::dispute::scenario::load(&f).expect("loads");
+        if spec.gas_price.is_some() {
+            for p in spec
+                .parties
+                .iter()
+                .filter(|p| p.strategy == ogs::dispute::scenario::Strategy::Honest)
+            {
+                let (_, d) = out
+                    .balances
+                    .iter()
+                    .find(|(n, _)| *n == p.name)
+                    .expect("balance");
+                assert!(
+                    !d.starts_with('-'),
+                    "{}: honest {} ends with {d} wei",
+                    f.display(),
+                    p.name
+                );
+            }
+        }
         // The graph and the JSON form render.
         assert!(out.dot().starts_with("digraph dispute {"));
         serde_json::to_string(&out).expect("serializes");

@@ -99,8 +99,9 @@ contract UniversalDispute {
 
     mapping(bytes32 => uint256) private _dispute;
     mapping(bytes32 => uint256) private _record;
-    /// keccak256(targetId ++ challengeId) => Link
-    mapping(bytes32 => Link) private _links;
+    /// keccak256(targetId ++ challengeId) => Link state (low 8 bits) | challenger << 8: who
+    ///      opened the link, and is owed the target's bond if the challenge proves it False.
+    mapping(bytes32 => uint256) private _links;
     /// @notice Withdrawable balance of each account (bonds paid out, refunds).
     mapping(address => uint256) public credit;
     uint256 private _credited;
@@ -337,15 +338,15 @@ contract UniversalDispute {
     function _linkCounter(bytes32 targetId, bytes32 counterId, bool existed, Status cs) private {
         if (cs == Status.True) {
             emit Challenged(targetId, counterId);
-            if (_dispute[targetId] & 0xff == UNDECIDED) _falsify(targetId, _claimerOf(counterId));
+            if (_dispute[targetId] & 0xff == UNDECIDED) _falsify(targetId, msg.sender);
             return;
         }
         bytes32 key = _linkKey(targetId, counterId);
-        if (_links[key] != Link.None) {
+        if (_links[key] != 0) {
             if (existed) revert DuplicateChallenge(targetId, counterId);
             return;
         }
-        _links[key] = Link.Open;
+        _links[key] = _openLink(msg.sender);
         _dispute[targetId] = _addOpen(targetId, _dispute[targetId]);
         emit Challenged(targetId, counterId);
     }
@@ -504,22 +505,25 @@ contract UniversalDispute {
     }
 
     /// @notice `targetId` becomes False because `challengeId`, an open challenge of it, is
-    ///         True (spec §3, by contradiction). The target's bond goes to the challenge's
-    ///         claimer.
+    ///         True (spec §3, by contradiction). The target's bond goes to whoever opened the
+    ///         link (the challenger, not whoever first claimed the counter-claim: claiming a
+    ///         counter-claim first cannot take the reward of the party that does the challenge).
     function decideByContradiction(bytes32 targetId, bytes32 challengeId) external {
-        if (_links[_linkKey(targetId, challengeId)] != Link.Open) revert NoOpenLink(targetId, challengeId);
+        uint256 link = _links[_linkKey(targetId, challengeId)];
+        if (link & 0xff != uint256(Link.Open)) revert NoOpenLink(targetId, challengeId);
         if (_status(challengeId) != Status.True) revert ChallengeNotTrue(challengeId);
         _requireUndecided(targetId);
-        _falsify(targetId, _claimerOf(challengeId));
+        _falsify(targetId, address(uint160(link >> 8)));
     }
 
     /// @notice Releases `challengeId`, decided False, from `targetId`: it no longer holds the
     ///         target's timeout. Anyone may call; each link is released once.
     function release(bytes32 targetId, bytes32 challengeId) external {
         bytes32 key = _linkKey(targetId, challengeId);
-        if (_links[key] != Link.Open) revert NoOpenLink(targetId, challengeId);
+        uint256 link = _links[key];
+        if (link & 0xff != uint256(Link.Open)) revert NoOpenLink(targetId, challengeId);
         if (_status(challengeId) != Status.False) revert ChallengeNotFalse(challengeId);
-        _links[key] = Link.Released;
+        _links[key] = link - uint256(Link.Open) + uint256(Link.Released);
         uint256 a = _dispute[targetId];
         if (a & 0xff == UNDECIDED) _dispute[targetId] = a - OPEN_ONE;
         emit Released(targetId, challengeId);
@@ -586,8 +590,9 @@ contract UniversalDispute {
     // =====================================================================================
 
     /// @notice Credits the bond of decided claim `id` to whom it is owed: its claimer if it is
-    ///         True; the claimer of the True claim that proved it False otherwise. Anyone may
-    ///         call; each bond is paid once.
+    ///         True; otherwise whoever proved it False (the challenger whose link decided it,
+    ///         the claimer of its True negation, or the prover of the witness that defeated
+    ///         it). Anyone may call; each bond is paid once.
     function payout(bytes32 id) external {
         uint256 b = _record[id];
         if (b == 0) revert UnknownClaim(id);
@@ -678,7 +683,13 @@ contract UniversalDispute {
 
     /// @notice The state of the link (targetId <- challengeId).
     function linkOf(bytes32 targetId, bytes32 challengeId) external view returns (Link) {
-        return _links[_linkKey(targetId, challengeId)];
+        return Link(uint8(_links[_linkKey(targetId, challengeId)]));
+    }
+
+    /// @notice Who opened the link (targetId <- challengeId), the zero address if none: the
+    ///         one owed the target's bond if this challenge proves the target False.
+    function challengerOf(bytes32 targetId, bytes32 challengeId) external view returns (address) {
+        return address(uint160(_links[_linkKey(targetId, challengeId)] >> 8));
     }
 
     /// @notice Bonds of claims not yet paid out: `address(this).balance - totalCredited()`.
@@ -727,6 +738,11 @@ contract UniversalDispute {
         uint256 a = _dispute[id];
         if (a == 0) return Status.True;
         return a & 0xff == UNDECIDED ? Status.Undecided : Status.False;
+    }
+
+    /// @dev An open link's slot value, opened by `challenger`.
+    function _openLink(address challenger) private pure returns (uint256) {
+        return (uint256(uint160(challenger)) << 8) | uint256(Link.Open);
     }
 
     function _claimerOf(bytes32 id) private view returns (address) {
@@ -805,7 +821,7 @@ contract UniversalDispute {
                 // the operand Y = negId is claimed: it challenges this claim
                 if ((na >> 8) & 0xff != ClaimLib.WITNESS) {
                     a += OPEN_ONE;
-                    _links[_linkKey(id, negId)] = Link.Open;
+                    _links[_linkKey(id, negId)] = _openLink(_claimerOf(negId));
                     emit Challenged(id, negId);
                 }
             } else {
@@ -814,7 +830,7 @@ contract UniversalDispute {
                 if (block.timestamp > negDeadline) revert NegationPastWindow(negId);
                 if (kind != ClaimLib.WITNESS) {
                     _dispute[negId] = _addOpen(negId, na);
-                    _links[_linkKey(negId, id)] = Link.Open;
+                    _links[_linkKey(negId, id)] = _openLink(msg.sender);
                     emit Challenged(negId, id);
                     if (parent == 0) {
                         a = _clockSlot(kind, na); // it answers NOT(this): its clock follows
@@ -896,7 +912,7 @@ contract UniversalDispute {
             emit Claimed(id, claimer, 0);
         }
         _verdictTrue(id);
-        if (negPending) _falsify(negId, address(uint160(b)));
+        if (negPending) _falsify(negId, msg.sender); // the prover, who did the work, wins NOT(W)
         return Status.True;
     }
 

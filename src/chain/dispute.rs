@@ -229,6 +229,17 @@ pub enum Deploy {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DeployPlan(pub Vec<Deploy>);
 
+/// Who made a claim and who is owed its bond ([`Dispute::owner_of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClaimOwner {
+    /// Who made it (paid its bond).
+    pub claimer: Address,
+    /// Once decided: who its bond is owed to.
+    pub payee: Option<Address>,
+    /// Whether the bond was paid out.
+    pub paid: bool,
+}
+
 /// The deployed dispute system on a backend (the embedded EVM by default).
 pub struct Dispute<B = Chain> {
     /// The chain it lives on.
@@ -627,6 +638,34 @@ impl<B: Backend> Dispute<B> {
             challengeId: challenge,
         })
         .is_ok_and(|l| l == 1)
+    }
+
+    /// Who opened the link (`target` ← `challenge`): the one owed the target's bond if the
+    /// challenge proves it False. `None` if there is no such link.
+    pub fn challenger_of(
+        &mut self,
+        target: B256,
+        challenge: B256,
+    ) -> Result<Option<Address>, DisputeError> {
+        let a = self.view(UniversalDispute::challengerOfCall {
+            targetId: target,
+            challengeId: challenge,
+        })?;
+        Ok((a != Address::ZERO).then_some(a))
+    }
+
+    /// Who made claim `id`, and, once it is decided, who its bond is owed to and whether it
+    /// was paid out (`claimInfo`). `None` for a claim never made.
+    pub fn owner_of(&mut self, id: B256) -> Result<Option<ClaimOwner>, DisputeError> {
+        let r = self.view(UniversalDispute::claimInfoCall { id })?;
+        if r.claimer == Address::ZERO {
+            return Ok(None);
+        }
+        Ok(Some(ClaimOwner {
+            claimer: r.claimer,
+            payee: (r.payee != Address::ZERO).then_some(r.payee),
+            paid: r.paid,
+        }))
     }
 
     /// Whether `decideByTimeout(id)` would succeed now (checked with a call, not a transaction).

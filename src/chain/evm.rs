@@ -2,10 +2,14 @@
 //! per-call gas, logs and revert data.
 //!
 //! The EVM runs the fork the contracts are compiled for ([`SPEC`], `cancun`,
-//! the same `evmVersion` the Solidity build sets). Gas price and base fee are
-//! zero, so balances change only by the value transferred: bond accounting
-//! can be checked to the wei. Reported gas is the transaction's gas as a user
-//! pays it (intrinsic 21,000 + calldata + execution − refunds).
+//! the same `evmVersion` the Solidity build sets). The base fee is zero and the
+//! gas price is zero unless set ([`Chain::set_gas_price`]): at zero, balances
+//! change only by the value transferred, so bond accounting can be checked to
+//! the wei; at a non-zero price every transaction's sender also pays
+//! `gas_used × price` (to the block's beneficiary, the zero address), which is
+//! how the simulator counts fees. Calls (`eth_call`) are free. Reported gas is
+//! the transaction's gas as a user pays it (intrinsic 21,000 + calldata +
+//! execution − refunds).
 
 use alloy_primitives::{Address, Bytes, Log, U256};
 use revm::context::result::{ExecutionResult, Output};
@@ -60,6 +64,8 @@ pub struct Receipt {
 /// An in-process chain.
 pub struct Chain {
     evm: Evm,
+    /// Wei per gas that senders of transactions pay.
+    gas_price: u128,
 }
 
 impl Default for Chain {
@@ -85,7 +91,7 @@ impl Chain {
                 b.basefee = 0;
             })
             .build_mainnet();
-        Chain { evm }
+        Chain { evm, gas_price: 0 }
     }
 
     fn db(&mut self) -> &mut Db {
@@ -132,12 +138,24 @@ impl Chain {
         self.evm.ctx.block.timestamp += U256::from(seconds);
     }
 
+    /// Sets the gas price every later transaction pays (wei per gas; calls stay free). The
+    /// sender must then hold `TX_GAS_LIMIT × price` beyond the value it sends.
+    pub fn set_gas_price(&mut self, wei: u128) {
+        self.gas_price = wei;
+    }
+
+    /// The gas price transactions pay.
+    pub fn gas_price(&self) -> u128 {
+        self.gas_price
+    }
+
     fn tx(
         &self,
         from: Address,
         kind: TxKind,
         value: U256,
         data: Bytes,
+        gas_price: u128,
     ) -> Result<TxEnv, ChainError> {
         TxEnv::builder()
             .caller(from)
@@ -145,7 +163,7 @@ impl Chain {
             .value(value)
             .data(data)
             .gas_limit(TX_GAS_LIMIT)
-            .gas_price(0)
+            .gas_price(gas_price)
             .chain_id(Some(CHAIN_ID))
             .build()
             .map_err(|e| ChainError::Invalid(format!("{e:?}")))
@@ -196,7 +214,7 @@ impl Chain {
         value: U256,
         data: Bytes,
     ) -> Result<Receipt, ChainError> {
-        let tx = self.tx(from, TxKind::Call(to), value, data)?;
+        let tx = self.tx(from, TxKind::Call(to), value, data, self.gas_price)?;
         let r = self
             .evm
             .transact_commit(tx)
@@ -206,7 +224,7 @@ impl Chain {
 
     /// Runs a call without committing anything (an `eth_call`).
     pub fn call(&mut self, from: Address, to: Address, data: Bytes) -> Result<Receipt, ChainError> {
-        let tx = self.tx(from, TxKind::Call(to), U256::ZERO, data)?;
+        let tx = self.tx(from, TxKind::Call(to), U256::ZERO, data, 0)?;
         let r = self
             .evm
             .transact(tx)
@@ -221,7 +239,7 @@ impl Chain {
         initcode: Bytes,
         value: U256,
     ) -> Result<(Address, Receipt), ChainError> {
-        let tx = self.tx(from, TxKind::Create, value, initcode)?;
+        let tx = self.tx(from, TxKind::Create, value, initcode, self.gas_price)?;
         let r = self
             .evm
             .transact_commit(tx)

@@ -11,5 +11,7 @@ mod evm;
 
 pub use backend::{Backend, DevBackend};
 pub use clock::Clock;
-pub use dispute::{Deploy, DeployPlan, Dispute, DisputeError, DisputeEvent, How, Status};
+pub use dispute::{
+    ClaimOwner, Deploy, DeployPlan, Dispute, DisputeError, DisputeEvent, How, Status,
+};
 pub use evm::{Chain, ChainError, Receipt, CHAIN_ID, SPEC, TX_GAS_LIMIT};

@@ -469,7 +469,8 @@ fn simulate(scenario: &std::path::Path, format: Format) -> Result<i32> {
 
 fn gas_report(out: Option<PathBuf>) -> Result<i32> {
     let lines = crate::dispute::gas::channel_report().map_err(|e| anyhow!("{e}"))?;
-    let md = crate::dispute::gas::markdown(&lines);
+    let economics = crate::dispute::gas::economics(&lines).map_err(|e| anyhow!("{e}"))?;
+    let md = crate::dispute::gas::markdown(&lines, &economics);
     print!("{md}");
     if let Some(out) = out {
         std::fs::write(&out, &md).with_context(|| format!("cannot write {}", out.display()))?;

@@ -167,11 +167,72 @@ pub fn channel_report() -> Result<Vec<GasLine>, GasReportError> {
         crate::chain::dispute::calldata::decide_witness(&agreed, &sigs).len(),
     );
 
-    // 4. Bonds: payout and withdrawal.
+    // 4. Bonds: payout and withdrawal (the first credit of the run: the costlier case).
     let r = d.payout(alice, latest.id())?;
     line("pay out the bond of a True claim", "payout", &r, 36);
     let r = d.withdraw(alice)?;
     line("withdraw credited bonds", "withdraw", &r, 4);
+    // 5. Mallory claims `not channel_exit(u8)` (false: nothing later than #8 was signed);
+    //    Alice's exit with #8 answers it (the negation rule links it as a challenge), times out
+    //    True and decides it False by contradiction.
+    let mallory = Address::repeat_byte(0x66);
+    d.chain.set_balance(mallory, U256::from(10u128.pow(21)));
+    let exit8 = exit(8)?;
+    let denial = exit8.clone().negate();
+    d.claim(mallory, &denial)?;
+    d.claim(alice, &exit8)?;
+    d.chain.advance(300, REPORT_WINDOW + 1);
+    d.decide_by_timeout(alice, exit8.id())?;
+    let r = d.decide_by_contradiction(alice, denial.id(), exit8.id())?;
+    line(
+        "decide a claim False by a True challenge",
+        "decideByContradiction",
+        &r,
+        68,
+    );
+
+    // 6. Bob claims `not channel_exit(u6)` (true: #7 is later); Mallory challenges it with the
+    //    stale exit itself, which Bob defeats at once with #7; Bob releases the False challenge.
+    info.set_channel(
+        channel,
+        ChannelInfo {
+            participants: parts.to_vec(),
+            complete: true,
+            updates: vec![signed(6), signed(7)],
+        },
+    );
+    let stale6 = exit(6)?;
+    let not_stale = stale6.clone().negate();
+    d.claim(bob, &not_stale)?;
+    let operand = crate::chain::How {
+        how: 0,
+        ..Default::default()
+    };
+    d.challenge(mallory, &not_stale, &operand, &stale6, &[])?;
+    let Ok(Verdict::False {
+        challenge,
+        evidence,
+    }) = Evaluator::new(&registry, &p, &info).decide(&stale6)
+    else {
+        return Err(GasReportError::Scenario(
+            "the stale exit #6 should be false".into(),
+        ));
+    };
+    let witness = evidence
+        .witnesses
+        .first()
+        .map(|w| w.witness.clone())
+        .unwrap_or_default();
+    d.challenge(
+        bob,
+        &stale6,
+        &crate::dispute::how_of(&challenge.kind),
+        &challenge.counter,
+        &witness,
+    )?;
+    let r = d.release(bob, not_stale.id(), stale6.id())?;
+    line("release a False challenge", "release", &r, 68);
+
     if d.balance() != d.bonds_held()? + d.total_credited()? {
         return Err(GasReportError::Scenario(
             "contract balance != bonds held + credit".into(),
@@ -180,8 +241,88 @@ pub fn channel_report() -> Result<Vec<GasLine>, GasReportError> {
     Ok(lines)
 }
 
+/// What bonds must cover and how long disputes can take, derived from the measured calls and
+/// the compiled predicates (SEMANTICS.md §3 and §4.7).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Economics {
+    /// Gas an honest party spends answering one move of its opponent: its challenge, the
+    /// timeout of its counter-claim, the contradiction that decides the opponent's claim, the
+    /// release of the opponent's False challenge of its own claim, two payouts (its own bond
+    /// back, the opponent's bond won) and a withdrawal.
+    pub response_gas: u64,
+    /// Bound on the depth of a channel-exit dispute: 2 × the claim's depth + 1 (each level of
+    /// the claim can take a counter-claim and its operand; a witness adds its negation).
+    pub channel_depth: u64,
+    /// The same bound for a plasma exit (no recursion: the depth is static).
+    pub plasma_depth: u64,
+}
+
+/// One week, the window the duration rows use.
+pub const WEEK: u64 = 7 * 24 * 3600;
+
+impl Economics {
+    /// The bond that covers one response at `gas_price` wei per gas.
+    pub fn bond_at(&self, gas_price: u128) -> U256 {
+        U256::from(self.response_gas) * U256::from(gas_price)
+    }
+
+    /// The chess-clock bound `2W + D·E` (E = W/32) on a dispute of depth `depth`, in seconds.
+    pub fn duration_bound(depth: u64, window: u64) -> u64 {
+        2 * window + depth * (window / 32)
+    }
+}
+
+/// Measures [`Economics`] from the report's lines and the compiled predicates.
+pub fn economics(lines: &[GasLine]) -> Result<Economics, GasReportError> {
+    let gas = |f: &str| {
+        lines
+            .iter()
+            .filter(|l| l.function == f)
+            .map(|l| l.gas)
+            .max()
+            .ok_or_else(|| GasReportError::Scenario(format!("no `{f}` line")))
+    };
+    let response_gas = gas("challenge")?
+        + gas("decideByTimeout")?
+        + gas("decideByContradiction")?
+        + gas("release")?
+        + 2 * gas("payout")?
+        + gas("withdraw")?;
+    let registry = crate::systems::standard();
+    let depth = |source: &str, text: &str| -> Result<u64, GasReportError> {
+        let p = check_source("depth.ogs", source, &registry)
+            .map_err(|e| GasReportError::Scenario(e.render(false)))?;
+        Ok(2 * compile(&p, text)?.depth() as u64 + 1)
+    };
+    let a = format!("0x{}", "11".repeat(20));
+    let h = format!("0x{}", "22".repeat(32));
+    let channel_depth = depth(
+        "use \"channel.ogs\";",
+        &format!("channel_exit(ChannelUpdate {{ channel: {h}, nonce: 5, state_hash: {h}, participants: [{a}, {a}] }})"),
+    )?;
+    let plasma_depth = depth(
+        "use \"plasma.ogs\";",
+        &format!("plasma_exit(PlasmaTransfer {{ chain: {a}, coin: 1, block: 2, sender: {a}, owner: {a} }}, {h}, {h})"),
+    )?;
+    Ok(Economics {
+        response_gas,
+        channel_depth,
+        plasma_depth,
+    })
+}
+
+fn ether(wei: U256) -> String {
+    let milli = wei / U256::from(10u64.pow(15));
+    let rest = (wei % U256::from(10u64.pow(15))) / U256::from(10u64.pow(12));
+    format!("{milli}.{rest:03} milliether")
+}
+
+fn days(seconds: u64) -> String {
+    format!("{:.2} days", seconds as f64 / 86_400.0)
+}
+
 /// The report as Markdown (what `contracts/gas-report.md` holds).
-pub fn markdown(lines: &[GasLine]) -> String {
+pub fn markdown(lines: &[GasLine], e: &Economics) -> String {
     let mut s = String::from(
         "# Gas report: a state-channel exit dispute\n\n\
          Generated by `cargo run --release -- gas-report --out contracts/gas-report.md`; do not edit.\n\
@@ -195,5 +336,22 @@ pub fn markdown(lines: &[GasLine]) -> String {
             l.action, l.function, l.gas, l.calldata
         ));
     }
+    s.push_str(&format!(
+        "\n## Bonds and time\n\n\
+         Derived from the rows above and the compiled predicates (SEMANTICS.md §3, §4.7).\n\n\
+         | figure | value |\n|---|---:|\n\
+         | per-move response gas (`challenge` + `decideByTimeout` + `decideByContradiction` + `release` + 2 × `payout` + `withdraw`) | {} |\n\
+         | per-move bond at 1 gwei | {} |\n\
+         | per-move bond at 20 gwei | {} |\n\
+         | worst-case channel-exit dispute, W = 7 days (2W + D·W/32, D ≤ {}) | {} |\n\
+         | worst-case plasma-exit dispute, W = 7 days (2W + D·W/32, D ≤ {}) | {} |\n",
+        e.response_gas,
+        ether(e.bond_at(1_000_000_000)),
+        ether(e.bond_at(20_000_000_000)),
+        e.channel_depth,
+        days(Economics::duration_bound(e.channel_depth, WEEK)),
+        e.plasma_depth,
+        days(Economics::duration_bound(e.plasma_depth, WEEK)),
+    ));
     s
 }

@@ -216,6 +216,12 @@ impl<'p> Arena<'p> {
         r
     }
 
+    /// Whether `who` has not yet tried the move (`target`, `counter`); records it as tried. A
+    /// refused move is not sent again.
+    pub(crate) fn first_try(&mut self, who: &Party, target: B256, counter: B256) -> bool {
+        self.tried.insert((who.name.clone(), target, counter))
+    }
+
     /// Posts a challenge.
     pub fn challenge(
         &mut self,
@@ -282,6 +288,18 @@ impl<'p> Arena<'p> {
     /// the evaluator's counter-claim (once); every witness claim it can prove
     /// gets its witness. Returns whether it made a move.
     pub fn respond(&mut self, who: &Party) -> bool {
+        self.respond_as(who, false)
+    }
+
+    /// An honest watcher's turn that spends fees only where it gains (SEMANTICS.md §4.7): it
+    /// challenges every claim it believes False (the loser's bond pays for the response) and
+    /// shows witnesses only for its own claims — never for a claim whose bond would go to
+    /// someone else. Returns whether it made a move.
+    pub fn respond_with_stake(&mut self, who: &Party) -> bool {
+        self.respond_as(who, true)
+    }
+
+    fn respond_as(&mut self, who: &Party, stake_only: bool) -> bool {
         let mut moved = false;
         for (id, c) in self.claims.clone() {
             if self.status(&c) != Status::Undecided {
@@ -344,6 +362,9 @@ impl<'p> Arena<'p> {
                         .iter()
                         .find(|w| w.claim == c && matches!(c, Claim::Witness { .. }))
                     {
+                        if stake_only && self.claimed_by.get(&id) != Some(&who.name) {
+                            continue;
+                        }
                         if !self.tried.insert((who.name.clone(), id, id)) {
                             continue;
                         }
@@ -371,6 +392,19 @@ impl<'p> Arena<'p> {
     /// Decides what can be decided: contradictions, releases of False
     /// challenges and timeouts, until nothing changes.
     pub fn settle(&mut self, who: &Party) {
+        self.settle_as(who, false)
+    }
+
+    /// Decides only what pays `who` (SEMANTICS.md §4.7): contradictions of links it opened,
+    /// releases of False challenges of its own claims, timeouts of its own claims and of the
+    /// challenges it opened links with, and witness claims whose True negation it made —
+    /// until nothing changes. A keeper that pays for everything is [`Arena::settle`].
+    pub fn settle_stake(&mut self, who: &Party) {
+        self.settle_as(who, true)
+    }
+
+    fn settle_as(&mut self, who: &Party, stake: bool) {
+        let mine = |a: &Self, id: &B256| !stake || a.claimed_by.get(id) == Some(&who.name);
         loop {
             let mut changed = false;
             for (t, c) in self.links.clone() {
@@ -378,51 +412,89 @@ impl<'p> Arena<'p> {
                 let (Some(tc), Some(cc)) = (tc, cc) else {
                     continue;
                 };
+                let opened =
+                    !stake || self.d.challenger_of(t, c).ok().flatten() == Some(who.address);
                 let (ts, cs) = (self.status(&tc), self.status(&cc));
-                if ts == Status::Undecided && cs == Status::True {
+                if stake
+                    && opened
+                    && ts == Status::Undecided
+                    && cs == Status::Undecided
+                    && self.d.can_time_out(c)
+                {
+                    // Its challenge, made first by someone else: time it out to win the link.
+                    let r = self.d.decide_by_timeout(who.address, c);
+                    let call = format!("decide {} True by timeout", &format!("{c:#x}")[..10]);
+                    changed |= self.noted(who, call, r);
+                } else if opened && ts == Status::Undecided && cs == Status::True {
                     let r = self.d.decide_by_contradiction(who.address, t, c);
                     let call =
                         format!("decide {} False by contradiction", &format!("{t:#x}")[..10]);
-                    self.note(&who.name, call, &r);
-                    changed |= r.is_ok();
-                } else if cs == Status::False && self.d.links_open(t, c) {
+                    changed |= self.noted(who, call, r);
+                } else if cs == Status::False && mine(self, &t) && self.d.links_open(t, c) {
                     let r = self.d.release(who.address, t, c);
                     let call = format!("release false challenge {}", &format!("{c:#x}")[..10]);
-                    self.note(&who.name, call, &r);
-                    changed |= r.is_ok();
+                    changed |= self.noted(who, call, r);
                 }
             }
             for (id, c) in self.claims.clone() {
+                if self.status(&c) != Status::Undecided {
+                    continue;
+                }
                 // A witness claim has no challenge, so no contradiction decides it: once its
                 // negation is True (nobody could prove it), decide it False so its bond is paid.
                 let neg = c.clone().negate();
-                if matches!(c, Claim::Witness { .. })
-                    && self.status(&c) == Status::Undecided
-                    && self.claims.contains_key(&neg.id())
-                    && self.status(&neg) == Status::True
-                {
-                    let r = self.d.decide_by_negation(who.address, &c);
-                    let call = format!(
-                        "decide {} False by its True negation",
-                        &format!("{id:#x}")[..10]
-                    );
-                    self.note(&who.name, call, &r);
-                    changed |= r.is_ok();
-                    continue;
-                }
-                if self.status(&c) == Status::Undecided && !matches!(c, Claim::Witness { .. }) {
-                    // Only calls that can succeed are sent (the window passed, no open challenge).
-                    if self.d.can_time_out(id) {
-                        let r = self.d.decide_by_timeout(who.address, id);
-                        let call = format!("decide {} True by timeout", &format!("{id:#x}")[..10]);
-                        self.note(&who.name, call, &r);
-                        changed |= r.is_ok();
+                if matches!(c, Claim::Witness { .. }) {
+                    if self.claims.contains_key(&neg.id())
+                        && mine(self, &neg.id())
+                        && self.status(&neg) == Status::True
+                    {
+                        let r = self.d.decide_by_negation(who.address, &c);
+                        let call = format!(
+                            "decide {} False by its True negation",
+                            &format!("{id:#x}")[..10]
+                        );
+                        changed |= self.noted(who, call, r);
                     }
+                } else if mine(self, &id) && self.d.can_time_out(id) {
+                    // Only calls that can succeed are sent (the window passed, no open challenge).
+                    let r = self.d.decide_by_timeout(who.address, id);
+                    let call = format!("decide {} True by timeout", &format!("{id:#x}")[..10]);
+                    changed |= self.noted(who, call, r);
                 }
             }
             if !changed {
                 break;
             }
+        }
+    }
+
+    /// Notes a call in the transcript; whether it succeeded.
+    fn noted(&mut self, who: &Party, call: String, r: Result<Receipt, DisputeError>) -> bool {
+        self.note(&who.name, call, &r);
+        r.is_ok()
+    }
+
+    /// Pays out every decided bond owed to `who` and withdraws its credit; returns the wei
+    /// withdrawn.
+    pub fn collect(&mut self, who: &Party) -> U256 {
+        for (id, _) in self.claims.clone() {
+            let owed = self.d.owner_of(id).ok().flatten();
+            if owed.is_some_and(|o| o.payee == Some(who.address) && !o.paid) {
+                let r = self.d.payout(who.address, id);
+                let call = format!("payout bond of {}", &format!("{id:#x}")[..10]);
+                self.note(&who.name, call, &r);
+            }
+        }
+        let credit = self.d.credit(who.address).unwrap_or_default();
+        if credit.is_zero() {
+            return credit;
+        }
+        let r = self.d.withdraw(who.address);
+        self.note(&who.name, "withdraw".into(), &r);
+        if r.is_ok() {
+            credit
+        } else {
+            U256::ZERO
         }
     }
 

@@ -34,6 +34,9 @@ pub struct TurnOptions {
     pub delay: u64,
     /// Honest and lazy parties decide `not (forall …)` claims at once ([`decide_at_once`]).
     pub decide_at_once: bool,
+    /// Honest and lazy parties spend fees only where they gain ([`Arena::respond_with_stake`],
+    /// [`Arena::settle_stake`]): set when transactions pay a gas price.
+    pub stake: bool,
 }
 
 impl Strategy {
@@ -43,6 +46,14 @@ impl Strategy {
         match self {
             Strategy::Offline => false,
             Strategy::Lazy if block < opts.delay => false,
+            Strategy::Honest | Strategy::Lazy if opts.stake => {
+                let mut moved = arena.respond_with_stake(party);
+                if opts.decide_at_once {
+                    moved |= decide_at_once(arena, party);
+                }
+                arena.settle_stake(party);
+                moved
+            }
             Strategy::Honest | Strategy::Lazy => {
                 let mut moved = arena.respond(party);
                 if opts.decide_at_once {
@@ -75,6 +86,7 @@ pub(crate) fn adversary_turn(arena: &mut Arena<'_>, party: &Party, knows: &Local
         for (how, counter) in all_challenges(program, knows, &c) {
             if arena.links().contains(&(id, counter.id()))
                 || matches!(counter, Claim::Witness { .. })
+                || !arena.first_try(party, id, counter.id())
             {
                 continue;
             }

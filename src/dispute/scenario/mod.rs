@@ -9,6 +9,7 @@
 //! block_time = 12                              # seconds per block
 //! blocks = 400                                 # how long to run
 //! bond = "10000000000000000"                   # wei per claim (optional)
+//! gas_price = "1 gwei"                         # every transaction pays it (optional, default 0)
 //!
 //! [[party]]
 //! name = "alice"
@@ -35,7 +36,11 @@
 //! its window, when they can show the witness of a counter-instance (they
 //! claim the instance's `witness …` claim, show its witness, and call
 //! `decideNotByChallenge`): a spent coin's exit falls in the block it is
-//! challenged.
+//! challenged. With a `gas_price`, honest and lazy parties spend fees only
+//! where they gain ([`Arena::respond_with_stake`], [`Arena::settle_stake`],
+//! SEMANTICS.md §4.7) and pay out their own bonds; the balances then include
+//! every fee, with a `keeper` row (it pays out the rest) and a `fees` row (what
+//! the block beneficiary received).
 //!
 //! ## Plasma
 //!
@@ -245,6 +250,10 @@ pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
         .map_err(|e| ScenarioError::Claims(e.render(false)))?;
     let bond = wei(&spec.bond, U256::from(10_000_000_000_000_000u64))?;
     let mut arena = Arena::new(&program, bond, spec.window)?;
+    let gas_price = wei(&spec.gas_price, U256::ZERO)?;
+    let gas_price = u128::try_from(gas_price)
+        .map_err(|_| ScenarioError::Invalid(format!("gas price {gas_price} is too large")))?;
+    arena.dispute_mut().chain.set_gas_price(gas_price);
     check_sections(spec)?;
     let (mut actors, bases) = load_parties(spec, dir, &mut arena)?;
     let mut names = Names(
@@ -288,6 +297,7 @@ pub fn run(spec: &ScenarioSpec, dir: &Path) -> Result<Outcome, ScenarioError> {
             let opts = TurnOptions {
                 delay: actor.delay,
                 decide_at_once: spec.decide_at_once,
+                stake: gas_price > 0,
             };
             actor.strategy.turn(block, &mut arena, &actor.party, opts);
         }
@@ -409,6 +419,9 @@ fn deploy_worlds(
     Ok(worlds)
 }
 
+/// What the keeper holds before it pays out the bonds (it pays fees when there is a gas price).
+pub(crate) const KEEPER_FUNDS: u128 = 1_000_000_000_000_000_000_000;
+
 /// After the run anyone may trigger the payouts (credit goes to whoever is owed): a keeper
 /// does, every party withdraws what it was credited, and collects what the worlds owe it.
 fn pay_out(
@@ -417,7 +430,19 @@ fn pay_out(
     worlds: &[Box<dyn World>],
     names: &Names,
 ) -> Result<(), ScenarioError> {
+    // With fees, the honest and lazy parties collect their own bonds first (paying the fees).
+    if arena.dispute_mut().chain.gas_price() > 0 {
+        for a in actors {
+            if matches!(a.strategy, Strategy::Honest | Strategy::Lazy) {
+                arena.collect(&a.party);
+            }
+        }
+    }
     let keeper = party_address("keeper");
+    arena
+        .dispute_mut()
+        .chain
+        .set_balance(keeper, U256::from(KEEPER_FUNDS));
     for id in arena.claims().keys().copied().collect::<Vec<_>>() {
         let r = arena.dispute_mut().payout(keeper, id);
         if r.is_ok() {

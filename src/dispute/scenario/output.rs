@@ -42,6 +42,8 @@ pub struct Outcome {
     pub balances: Vec<(String, String)>,
     /// What the contract still holds, in wei.
     pub contract_holds: String,
+    /// The bond of every claim, in wei.
+    pub bond: String,
     /// Challenge links (target id, challenge id).
     pub links: Vec<(String, String)>,
 }
@@ -358,6 +360,20 @@ pub(super) fn outcome(
         };
         balances.push((name.clone(), diff));
     }
+    // With a gas price: the keeper's fees (it started with `KEEPER_FUNDS`) and what the block
+    // beneficiary received, so that every wei is accounted for.
+    if arena.dispute_mut().chain.gas_price() > 0 {
+        let keeper = arena
+            .dispute_mut()
+            .chain
+            .balance(super::util::party_address("keeper"));
+        balances.push((
+            "keeper".into(),
+            format!("-{}", U256::from(super::KEEPER_FUNDS) - keeper),
+        ));
+        let fees = arena.dispute_mut().chain.balance(Address::ZERO);
+        balances.push(("fees".into(), format!("+{fees}")));
+    }
     // The payout contracts were deployed empty: what they hold is what they gained.
     for w in worlds {
         let (address, name) = w.contract();
@@ -371,6 +387,7 @@ pub(super) fn outcome(
         claims,
         balances,
         contract_holds: arena.dispute_mut().balance().to_string(),
+        bond: arena.dispute().bond.to_string(),
         links: arena
             .links()
             .iter()

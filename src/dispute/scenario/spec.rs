@@ -297,6 +297,11 @@ pub struct ScenarioSpec {
     /// Bond per claim in wei.
     #[serde(default)]
     pub bond: Option<String>,
+    /// Gas price every transaction pays (e.g. `"1 gwei"`; default 0). With a price, honest and
+    /// lazy parties spend fees only where they gain (SEMANTICS.md §4.7) and collect their own
+    /// bonds, and the balances show the fees.
+    #[serde(default)]
+    pub gas_price: Option<String>,
     /// Parties.
     #[serde(rename = "party")]
     pub parties: Vec<PartySpec>,
