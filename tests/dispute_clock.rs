@@ -70,47 +70,69 @@ proptest! {
         let believed = Evaluator::new(&p.registry, &p, &honest.info).decide(&root).expect("evaluates");
         let claimant = if honest_claims == matches!(believed, Verdict::True(_)) { &honest } else { &adversary };
         prop_assume!(a.claim(claimant, &root).is_ok());
-        let made = a.dispute().chain.timestamp();
-        let e = extension(WINDOW);
-        let mut clocks = BTreeMap::new();
-        for (adv, hon) in &delays {
-            // The adversary waits a random share of the time it has (100: its last second).
-            if let Some(d) = a.next_deadline(Some(&adversary.name)) {
-                let now = a.dispute().chain.timestamp();
-                a.wait((d - now) * adv / 100);
-            }
-            Play::Adversary.turn(0, &mut a, &adversary, TurnOptions::default());
-            if !a.claimed_by().contains_key(&root.id()) { break; }
-            snapshot(&mut a, &mut clocks);
-            // The honest side answers within E.
-            a.wait(e * hon / 100);
-            a.respond(&honest);
-            a.settle(&keeper);
-            snapshot(&mut a, &mut clocks);
+        timed_dispute(&mut a, &root, &honest, &adversary, &keeper, WINDOW, &delays)?;
+    }
+}
+
+/// Plays the dispute over `root` (already claimed, just now) with the adversary waiting a random
+/// share of its time before each turn (`delays.0`, in percent; 100 = its last second) and the
+/// honest side answering within E (`delays.1` percent of E); the keeper decides what it can.
+/// Checks the root is decided within `2W + D·E` and that every clock the contract set is the Rust
+/// mirror's. Shared with the plasma exits (`plasma::plasma_exits_end_within_the_clock_bound`).
+pub(crate) fn timed_dispute(
+    a: &mut Arena<'_>,
+    root: &Claim,
+    honest: &Party,
+    adversary: &Party,
+    keeper: &Party,
+    window: u64,
+    delays: &[(u64, u64)],
+) -> Result<(), TestCaseError> {
+    let made = a.dispute().chain.timestamp();
+    let e = extension(window);
+    let mut clocks = BTreeMap::new();
+    for (adv, hon) in delays {
+        // The adversary waits a random share of the time it has (100: its last second).
+        if let Some(d) = a.next_deadline(Some(&adversary.name)) {
+            let now = a.dispute().chain.timestamp();
+            a.wait((d - now) * adv / 100);
         }
-        let decided = a.run_out_clocks(&keeper, &root).expect("the root is decided");
-        let depth = a.depth(&root);
-        prop_assert!(
-            decided - made <= Clock::bound(0, WINDOW, depth),
-            "decided after {} s > 2W + {depth}E = {}", decided - made, Clock::bound(0, WINDOW, depth)
-        );
-        prop_assert_ne!(a.status(&root), Status::Undecided);
-        // The contract's clocks are the Rust mirror's: every counter-claim made by a
-        // challenge of a target has the target's clock advanced to when it was made.
-        let root_clock = clocks[&root.id()].0;
-        prop_assert_eq!(root_clock, Clock::root(made));
-        for (id, (clock, deadline)) in &clocks {
-            prop_assert_eq!(*deadline, clock.deadline(WINDOW), "deadline of {}", id);
-            prop_assert!(*deadline - clock.made >= e, "an answer always gets E");
+        Play::Adversary.turn(0, a, adversary, TurnOptions::default());
+        if !a.claimed_by().contains_key(&root.id()) {
+            break;
         }
-        for (t, c) in a.links().clone() {
-            if let (Some((tc, _)), Some((cc, _))) = (clocks.get(&t), clocks.get(&c)) {
-                if cc.made > tc.made && cc.own != 0 {
-                    prop_assert_eq!(*cc, tc.child(cc.made));
-                }
+        snapshot(a, &mut clocks);
+        // The honest side answers within E.
+        a.wait(e * hon / 100);
+        a.respond(honest);
+        a.settle(keeper);
+        snapshot(a, &mut clocks);
+    }
+    let decided = a.run_out_clocks(keeper, root).expect("the root is decided");
+    let depth = a.depth(root);
+    prop_assert!(
+        decided - made <= Clock::bound(0, window, depth),
+        "decided after {} s > 2W + {depth}E = {}",
+        decided - made,
+        Clock::bound(0, window, depth)
+    );
+    prop_assert_ne!(a.status(root), Status::Undecided);
+    // The contract's clocks are the Rust mirror's: every counter-claim made by a
+    // challenge of a target has the target's clock advanced to when it was made.
+    let root_clock = clocks[&root.id()].0;
+    prop_assert_eq!(root_clock, Clock::root(made));
+    for (id, (clock, deadline)) in &clocks {
+        prop_assert_eq!(*deadline, clock.deadline(window), "deadline of {}", id);
+        prop_assert!(*deadline - clock.made >= e, "an answer always gets E");
+    }
+    for (t, c) in a.links().clone() {
+        if let (Some((tc, _)), Some((cc, _))) = (clocks.get(&t), clocks.get(&c)) {
+            if cc.made > tc.made && cc.own != 0 {
+                prop_assert_eq!(*cc, tc.child(cc.made));
             }
         }
     }
+    Ok(())
 }
 
 /// The rollup output game with a 7-day window and a maximally slow liar (it answers at the

@@ -1782,3 +1782,48 @@ proptest::proptest! {
         let _ = random_history(&p, seed);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 24, failure_persistence: None, ..Default::default() })]
+
+    /// The chess clock over plasma exits (SEMANTICS.md §3): a valid exit, a spent coin's exit
+    /// and an exit with an invalid history, claimed by the side its verdict favours or by the
+    /// other, fought by an adversary that waits a random share of its time (often its last
+    /// second) against an honest side answering within E: decided within `2W + D·E`, every
+    /// clock the Rust mirror's (`dispute_clock::timed_dispute`).
+    #[test]
+    fn plasma_exits_end_within_the_clock_bound(
+        case in 0..3usize,
+        honest_claims in proptest::prelude::any::<bool>(),
+        delays in proptest::collection::vec((0..=100u64, 0..=100u64), 10),
+    ) {
+        let p = program();
+        let mut w = World::new(&p);
+        let d = w.deposit(ALICE, ETHER);
+        let t = match case {
+            0 => d,
+            1 => {
+                let n = w.next();
+                let spend = w.transfer(d.coin, n, addr(ALICE), addr(BOB), Some(ALICE));
+                w.commit(vec![spend]);
+                d
+            }
+            _ => {
+                let n = w.next();
+                let forged = w.transfer(d.coin, n, addr(ALICE), addr(MALLORY), None);
+                w.commit(vec![forged.clone()]);
+                forged.transfer
+            }
+        };
+        let claim = w.exit_claim(&t);
+        let honest = Party { name: "honest".into(), address: addr(CAROL), info: w.info(&[ALICE, BOB, CAROL]) };
+        let adversary = Party { name: "mallory".into(), address: addr(MALLORY), info: w.info(&[MALLORY]) };
+        let keeper = Party { name: "keeper".into(), address: Address::repeat_byte(0x33), info: LocalInfo::new() };
+        w.a.dispute_mut().chain.set_balance(keeper.address, U256::from(ETHER));
+        let believed = verdict(&p, &honest.info, &claim);
+        let claimant = if honest_claims == (believed == Status::True) { &honest } else { &adversary };
+        proptest::prop_assume!(w.a.claim(claimant, &claim).is_ok());
+        crate::dispute_clock::timed_dispute(&mut w.a, &claim, &honest, &adversary, &keeper, WINDOW, &delays)?;
+        proptest::prop_assert_eq!(w.a.status(&claim), believed, "the honest side wins");
+    }
+}
