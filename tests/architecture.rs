@@ -196,14 +196,17 @@ impl Backend for Recorder {
     ) -> Result<(Address, Receipt), ChainError> {
         Backend::deploy(&mut self.chain, from, code, value)
     }
-    fn timestamp(&self) -> u64 {
-        Backend::timestamp(&self.chain)
+    fn timestamp(&mut self) -> Result<u64, ChainError> {
+        Backend::timestamp(&mut self.chain)
     }
-    fn block_number(&self) -> u64 {
-        Backend::block_number(&self.chain)
+    fn block_number(&mut self) -> Result<u64, ChainError> {
+        Backend::block_number(&mut self.chain)
     }
-    fn balance(&mut self, addr: Address) -> U256 {
+    fn balance(&mut self, addr: Address) -> Result<U256, ChainError> {
         Backend::balance(&mut self.chain, addr)
+    }
+    fn code(&mut self, addr: Address) -> Result<Bytes, ChainError> {
+        Backend::code(&mut self.chain, addr)
     }
 }
 

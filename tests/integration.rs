@@ -56,5 +56,7 @@ mod rollup;
 mod rollup_e2e;
 #[path = "rollup_guest.rs"]
 mod rollup_guest;
+#[path = "rpc.rs"]
+mod rpc;
 #[path = "scenarios.rs"]
 mod scenarios;

@@ -41,3 +41,8 @@ pub fn bytecode(name: &str) -> Result<Vec<u8>, ArtifactError> {
     let a: Artifact = serde_json::from_str(json(name)?).map_err(|e| err(e.to_string()))?;
     hex::decode(a.bytecode.trim_start_matches("0x")).map_err(|e| err(e.to_string()))
 }
+
+/// The name of a committed artifact as a `'static` string (for names read from files).
+pub fn known_name(name: &str) -> Option<&'static str> {
+    ALL.iter().find(|(n, _)| *n == name).map(|(n, _)| *n)
+}

@@ -1,7 +1,8 @@
 //! What a chain is to ogs: a [`Backend`] that sends transactions, answers calls and deploys
 //! contracts, and — only on development chains — a [`DevBackend`] that can set balances and
 //! move time. Everything that acts on chain (the dispute contract, payout contracts, the MIPS
-//! step and its oracle) takes a backend, so a second one (a JSON-RPC node) plugs in here.
+//! step and its oracle) takes a backend: the embedded EVM ([`super::Chain`]) and a JSON-RPC node
+//! ([`super::rpc::RpcChain`]).
 
 use super::evm::{ChainError, Receipt};
 use alloy_primitives::{Address, Bytes, U256};
@@ -29,11 +30,13 @@ pub trait Backend {
         value: U256,
     ) -> Result<(Address, Receipt), ChainError>;
     /// The timestamp of the latest block.
-    fn timestamp(&self) -> u64;
+    fn timestamp(&mut self) -> Result<u64, ChainError>;
     /// The number of the latest block.
-    fn block_number(&self) -> u64;
+    fn block_number(&mut self) -> Result<u64, ChainError>;
     /// The balance of an account.
-    fn balance(&mut self, addr: Address) -> U256;
+    fn balance(&mut self, addr: Address) -> Result<U256, ChainError>;
+    /// The runtime code at an address (empty for an account without code).
+    fn code(&mut self, addr: Address) -> Result<Bytes, ChainError>;
 }
 
 /// Powers only a development chain has: tests and simulations use them to fund parties and
@@ -69,14 +72,17 @@ impl Backend for super::Chain {
     ) -> Result<(Address, Receipt), ChainError> {
         super::Chain::deploy(self, from, code, value)
     }
-    fn timestamp(&self) -> u64 {
-        super::Chain::timestamp(self)
+    fn timestamp(&mut self) -> Result<u64, ChainError> {
+        Ok(super::Chain::timestamp(self))
     }
-    fn block_number(&self) -> u64 {
-        super::Chain::block_number(self)
+    fn block_number(&mut self) -> Result<u64, ChainError> {
+        Ok(super::Chain::block_number(self))
     }
-    fn balance(&mut self, addr: Address) -> U256 {
-        super::Chain::balance(self, addr)
+    fn balance(&mut self, addr: Address) -> Result<U256, ChainError> {
+        Ok(super::Chain::balance(self, addr))
+    }
+    fn code(&mut self, addr: Address) -> Result<Bytes, ChainError> {
+        Ok(super::Chain::code(self, addr))
     }
 }
 

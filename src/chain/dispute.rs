@@ -48,6 +48,9 @@ pub enum DisputeError {
     /// Return data that does not decode.
     #[error("cannot decode the return data of {0}")]
     Decode(&'static str),
+    /// A deployment file that does not match the chain or the artifacts.
+    #[error("deployment: {0}")]
+    Deployment(String),
 }
 
 /// Creation bytecode of a committed artifact.
@@ -262,6 +265,31 @@ pub struct Dispute<B = Chain> {
     admitted: BTreeSet<B256>,
 }
 
+/// A deployment on a chain, as `ogs deploy` writes it (JSON) and every command reads it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Deployment {
+    /// The chain's id.
+    pub chain_id: u64,
+    /// The block the deployment started at (watchers follow events from there).
+    pub deploy_block: u64,
+    /// The universal dispute contract.
+    pub dispute: Address,
+    /// The registry.
+    pub registry: Address,
+    /// The deployer (registry owner).
+    pub deployer: Address,
+    /// Bond per claim, in wei.
+    pub bond: U256,
+    /// Dispute window, in seconds.
+    pub window: u64,
+    /// Every contract by name.
+    pub contracts: BTreeMap<String, Address>,
+    /// keccak256 of each contract's creation code in the artifacts it was deployed from.
+    pub artifacts: BTreeMap<String, B256>,
+    /// keccak256 of each contract's runtime code on chain after deployment.
+    pub code: BTreeMap<String, B256>,
+}
+
 /// The contracts a [`DeployPlan`] deployed, by contract name.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Deployed(BTreeMap<&'static str, Address>);
@@ -400,6 +428,96 @@ impl<B: Backend> Dispute<B> {
             bond,
             window,
             deployer,
+            contracts: Deployed(contracts),
+            groups: BTreeMap::new(),
+            admitted: BTreeSet::new(),
+        })
+    }
+
+    /// Deploys one more contract from the deployer (e.g. a payout contract: creation code of
+    /// artifact `contract` followed by `args`, its ABI-encoded constructor arguments) and
+    /// records it among the deployment's contracts.
+    pub fn deploy_extra(
+        &mut self,
+        contract: &'static str,
+        args: &[u8],
+    ) -> Result<Address, DisputeError> {
+        let mut code = bytecode(contract)?;
+        code.extend_from_slice(args);
+        let (at, _) = self.chain.deploy(self.deployer, code.into(), U256::ZERO)?;
+        self.contracts.0.insert(contract, at);
+        Ok(at)
+    }
+
+    /// What `ogs deploy` writes: where every contract is and the hashes that pin its code.
+    pub fn deployment(&mut self, deploy_block: u64) -> Result<Deployment, DisputeError> {
+        let mut contracts = BTreeMap::new();
+        let mut artifacts = BTreeMap::new();
+        let mut code = BTreeMap::new();
+        for (name, at) in self.contracts.0.clone() {
+            contracts.insert(name.to_string(), at);
+            artifacts.insert(name.to_string(), keccak256(bytecode(name)?));
+            code.insert(name.to_string(), keccak256(self.chain.code(at)?));
+        }
+        Ok(Deployment {
+            chain_id: self.chain.chain_id(),
+            deploy_block,
+            dispute: self.address,
+            registry: self.registry,
+            deployer: self.deployer,
+            bond: self.bond,
+            window: self.window,
+            contracts,
+            artifacts,
+            code,
+        })
+    }
+
+    /// Attaches to a deployment on `chain`, refusing it when it is for another chain, when this
+    /// build's artifacts differ from the ones it was deployed from (a contract changed since),
+    /// or when the code at an address is not what was deployed there.
+    pub fn attach(mut chain: B, d: &Deployment) -> Result<Self, DisputeError> {
+        if chain.chain_id() != d.chain_id {
+            return Err(DisputeError::Deployment(format!(
+                "it is for chain {}, the node is chain {}",
+                d.chain_id,
+                chain.chain_id()
+            )));
+        }
+        let mut contracts = BTreeMap::new();
+        for (name, at) in &d.contracts {
+            let name: &'static str = artifacts::known_name(name).ok_or_else(|| {
+                DisputeError::Deployment(format!("{name} is not a contract of this build"))
+            })?;
+            let built = keccak256(bytecode(name)?);
+            if d.artifacts.get(name) != Some(&built) {
+                return Err(DisputeError::Deployment(format!(
+                    "{name} at {at:#x} was deployed from other artifacts than this build's: \
+                     deploy again (ogs deploy) or use the ogs that deployed it"
+                )));
+            }
+            let on_chain = keccak256(chain.code(*at)?);
+            if d.code.get(name) != Some(&on_chain) {
+                return Err(DisputeError::Deployment(format!(
+                    "the code at {at:#x} is not the {name} that was deployed there"
+                )));
+            }
+            contracts.insert(name, *at);
+        }
+        if contracts.get("UniversalDispute") != Some(&d.dispute)
+            || contracts.get("Registry") != Some(&d.registry)
+        {
+            return Err(DisputeError::Deployment(
+                "the dispute contract and registry are not among its contracts".into(),
+            ));
+        }
+        Ok(Dispute {
+            chain,
+            address: d.dispute,
+            registry: d.registry,
+            bond: d.bond,
+            window: d.window,
+            deployer: d.deployer,
             contracts: Deployed(contracts),
             groups: BTreeMap::new(),
             admitted: BTreeSet::new(),
@@ -701,6 +819,14 @@ impl<B: Backend> Dispute<B> {
     }
 
     /// The contract's ETH balance.
+    pub fn held(&mut self) -> Result<U256, DisputeError> {
+        let a = self.address;
+        Ok(self.chain.balance(a)?)
+    }
+}
+
+impl Dispute<Chain> {
+    /// The contract's ETH balance (the embedded chain always answers).
     pub fn balance(&mut self) -> U256 {
         let a = self.address;
         self.chain.balance(a)

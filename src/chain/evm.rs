@@ -42,6 +42,17 @@ pub enum ChainError {
     /// A deployment did not produce a contract.
     #[error("deployment failed: {0}")]
     Deploy(String),
+    /// A signing key that cannot be read (the key itself is never shown).
+    #[error("{0}")]
+    Key(String),
+    /// The JSON-RPC node failed or refused a request (after retries).
+    #[error("JSON-RPC {what}: {why}")]
+    Rpc {
+        /// What was being done.
+        what: String,
+        /// The node's or the transport's answer.
+        why: String,
+    },
 }
 
 /// What one transaction did.
@@ -120,6 +131,14 @@ impl Chain {
     /// An account's balance.
     pub fn balance(&mut self, addr: Address) -> U256 {
         self.account(addr).balance
+    }
+
+    /// The runtime code at an address (empty for an account without code).
+    pub fn code(&mut self, addr: Address) -> Bytes {
+        self.account(addr)
+            .code
+            .map(|c| c.original_bytes())
+            .unwrap_or_default()
     }
 
     /// The current block timestamp.

@@ -10,6 +10,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 mod mips;
+mod net;
+pub use net::DeployArgs;
 
 /// ogs: write claims, decide them from local information, encode them for the dispute contract.
 #[derive(Parser, Debug)]
@@ -127,6 +129,8 @@ pub enum Cmd {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Deploy every contract to a JSON-RPC node and write the deployment file other commands read.
+    Deploy(net::DeployArgs),
     /// Measure the gas of every entry point of a state-channel exit dispute on the embedded EVM.
     GasReport {
         /// Also write the report (Markdown) to this file.
@@ -303,6 +307,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         ),
         Cmd::Simulate { scenario, format } => simulate(&scenario, format),
         Cmd::GasReport { out } => gas_report(out),
+        Cmd::Deploy(a) => net::deploy(a),
         Cmd::Registry => registry(),
     }
 }

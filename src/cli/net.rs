@@ -1,0 +1,129 @@
+//! Commands on a real chain over JSON-RPC (`ogs deploy`): the contracts deployed to any node,
+//! recorded in a deployment file that later commands attach to.
+
+use crate::chain::rpc::{signer_from_hex, signer_from_keystore, RpcChain};
+use crate::chain::{Backend, Deployment, Dispute};
+use alloy::signers::local::PrivateKeySigner;
+use alloy_primitives::U256;
+use alloy_sol_types::SolConstructor;
+use anyhow::{anyhow, bail, Context, Result};
+use std::path::{Path, PathBuf};
+
+/// Where the signing key comes from. The key itself is never printed.
+#[derive(clap::Args, Debug)]
+pub(crate) struct KeyArgs {
+    /// Private key as hex. Prefer the environment variable OGS_KEY: a command line can be seen
+    /// by other users of the machine.
+    #[arg(
+        long,
+        conflicts_with = "keystore",
+        hide_env_values = true,
+        env = "OGS_KEY"
+    )]
+    key: Option<String>,
+    /// A JSON keystore (Web3 Secret Storage); its password is read from OGS_KEYSTORE_PASSWORD.
+    #[arg(long)]
+    keystore: Option<PathBuf>,
+}
+
+impl KeyArgs {
+    fn signer(&self) -> Result<PrivateKeySigner> {
+        match (&self.key, &self.keystore) {
+            (Some(k), _) => Ok(signer_from_hex(k)?),
+            (None, Some(path)) => {
+                let password = std::env::var("OGS_KEYSTORE_PASSWORD").map_err(|_| {
+                    anyhow!(
+                        "set OGS_KEYSTORE_PASSWORD to the password of {}",
+                        path.display()
+                    )
+                })?;
+                Ok(signer_from_keystore(path, &password)?)
+            }
+            (None, None) => bail!("give a key: --key (or OGS_KEY) or --keystore"),
+        }
+    }
+}
+
+/// `ogs deploy`.
+#[derive(clap::Args, Debug)]
+pub struct DeployArgs {
+    /// The node's JSON-RPC URL (http).
+    #[arg(long)]
+    rpc: String,
+    #[command(flatten)]
+    key: KeyArgs,
+    /// The deployment file to write. If it exists, nothing is deployed: it is checked against
+    /// the chain and this build's contracts, and refused if either differs.
+    #[arg(long, default_value = "deployment.json")]
+    out: PathBuf,
+    /// Bond per claim, in wei. Size it to cover the per-move response at the highest gas price
+    /// the deployment must withstand (contracts/gas-report.md, "Bonds and time").
+    #[arg(long, default_value = "10000000000000000")]
+    bond: String,
+    /// Dispute window in seconds (each side's clock budget; a week on a public network).
+    #[arg(long, default_value_t = 604_800)]
+    window: u64,
+    /// Blocks a transaction must be buried under before it counts.
+    #[arg(long, default_value_t = 1)]
+    confirmations: u64,
+}
+
+/// Reads a deployment file.
+pub(crate) fn read_deployment(path: &Path) -> Result<Deployment> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the deployment file {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a deployment file", path.display()))
+}
+
+/// `ogs deploy`: the registry, every verifier and quantifier, the dispute contract, the MIPS
+/// step with its pre-image oracle and the channel payout contract, in one run.
+pub(crate) fn deploy(a: DeployArgs) -> Result<i32> {
+    let signer = a.key.signer()?;
+    let from = signer.address();
+    let mut chain = RpcChain::connect(&a.rpc, vec![signer], a.confirmations)?;
+    if a.out.exists() {
+        let d = read_deployment(&a.out)?;
+        Dispute::attach(chain, &d).with_context(|| {
+            format!(
+                "refusing to reuse {}: write a new deployment with another --out",
+                a.out.display()
+            )
+        })?;
+        println!(
+            "{} is current on chain {}: dispute contract {:#x}; nothing deployed",
+            a.out.display(),
+            d.chain_id,
+            d.dispute
+        );
+        return Ok(0);
+    }
+    let bond: U256 = a
+        .bond
+        .parse()
+        .map_err(|e| anyhow!("--bond {:?} is not a wei amount: {e}", a.bond))?;
+    let start = chain.block_number()?;
+    eprintln!(
+        "deploying to chain {} from {from:#x} (bond {bond} wei, window {} s)",
+        chain.chain_id(),
+        a.window
+    );
+    let plan = crate::systems::deploy_plan(&crate::systems::standard());
+    let mut d = Dispute::deploy_on(chain, from, &plan, bond, a.window)?;
+    let payout =
+        crate::systems::channel::payout::ChannelPayout::constructorCall { dispute: d.address }
+            .abi_encode();
+    d.deploy_extra("ChannelPayout", &payout)?;
+    let deployment = d.deployment(start)?;
+    let json = serde_json::to_string_pretty(&deployment)?;
+    std::fs::write(&a.out, json + "\n")
+        .with_context(|| format!("cannot write {}", a.out.display()))?;
+    println!(
+        "deployed {} contracts on chain {} from block {start}: dispute contract {:#x}; wrote {}",
+        deployment.contracts.len(),
+        deployment.chain_id,
+        deployment.dispute,
+        a.out.display()
+    );
+    Ok(0)
+}

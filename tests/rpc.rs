@@ -1,0 +1,286 @@
+//! ogs on a real node (issue 12): anvil from npm (`tools/node`, pinned in its package-lock and
+//! installed by `bash .ci/test`), started by the harness on a free loopback port and stopped by
+//! its PID when the test ends, however it ends.
+
+use alloy_primitives::{keccak256, Address, Bytes, U256};
+use ogs::chain::rpc::{signer_from_hex, RpcChain};
+use ogs::chain::{Backend, Dispute, Status};
+use ogs::lang::check_files;
+use ogs::logic::eval::{Evaluator, Verdict};
+use ogs::logic::LocalInfo;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running anvil; killed (by its PID) and reaped on drop.
+struct Anvil {
+    child: Child,
+    url: String,
+    /// The dev accounts' private keys anvil printed (public test keys).
+    keys: Vec<String>,
+}
+
+impl Anvil {
+    fn start() -> Anvil {
+        let bin = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tools/node/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+        assert!(
+            bin.exists(),
+            "{} is missing: run `bash .ci/test` (it installs the pinned anvil with npm ci in tools/node)",
+            bin.display()
+        );
+        // A free loopback port: bind port 0, read it, release it.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let mut child = Command::new(&bin)
+            .args([
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port.to_string(),
+                "--accounts",
+                "4",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("anvil starts");
+        let out = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(out).lines();
+        let mut keys = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut listening = false;
+        while Instant::now() < deadline {
+            let Some(Ok(line)) = lines.next() else { break };
+            let t = line.trim();
+            if t.starts_with('(') && t.contains("0x") {
+                if let Some(k) = t.split_whitespace().nth(1) {
+                    if k.len() == 66 {
+                        keys.push(k.to_string());
+                    }
+                }
+            }
+            if t.starts_with("Listening on") {
+                listening = true;
+                break;
+            }
+        }
+        // Keep draining anvil's output so it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        let anvil = Anvil {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            keys,
+        };
+        assert!(listening, "anvil did not start within 30 s");
+        assert!(anvil.keys.len() >= 3, "anvil printed its dev keys");
+        anvil
+    }
+
+    fn chain(&self, keys: &[usize]) -> RpcChain {
+        let signers = keys
+            .iter()
+            .map(|i| signer_from_hex(&self.keys[*i]).expect("key"))
+            .collect();
+        RpcChain::connect(&self.url, signers, 1).expect("connects")
+    }
+
+    fn address(&self, i: usize) -> Address {
+        signer_from_hex(&self.keys[i]).expect("key").address()
+    }
+}
+
+impl Drop for Anvil {
+    fn drop(&mut self) {
+        // SIGKILL by PID, then reap it so no zombie is left.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn ogs(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ogs"));
+    c.args(args).env("NO_COLOR", "1").env_remove("OGS_KEY");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("the ogs binary runs")
+}
+
+/// `ogs deploy` deploys every contract and writes the deployment file; run again it checks the
+/// file against the chain and deploys nothing; once a contract's code is changed on chain it
+/// refuses the file. The key never appears in its output.
+#[test]
+fn deploy_writes_a_deployment_and_refuses_changed_code() {
+    let anvil = Anvil::start();
+    let dir = std::env::temp_dir().join(format!("ogs-rpc-deploy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let file = dir.join("deployment.json");
+    let f = file.to_string_lossy().to_string();
+    let key = anvil.keys[0].clone();
+    let env = [("OGS_KEY", key.as_str())];
+    let out = ogs(
+        &[
+            "deploy", "--rpc", &anvil.url, "--out", &f, "--window", "3600",
+        ],
+        &env,
+    );
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{all}");
+    assert!(
+        !all.contains(key.trim_start_matches("0x")),
+        "the key was printed"
+    );
+    let d: ogs::chain::Deployment =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("written")).expect("parses");
+    assert_eq!(d.chain_id, 31337);
+    assert!(d.contracts.contains_key("ChannelPayout") && d.contracts.contains_key("MIPS"));
+    let mut chain = anvil.chain(&[0]);
+    for (name, at) in &d.contracts {
+        assert_eq!(
+            Some(&keccak256(chain.code(*at).expect("code"))),
+            d.code.get(name),
+            "{name}"
+        );
+    }
+    // Again: checked, nothing deployed.
+    let out = ogs(&["deploy", "--rpc", &anvil.url, "--out", &f], &env);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nothing deployed"));
+    // A verifier's code replaced on chain: the file is refused, with the contract named.
+    let eq = d.contracts["Eq"];
+    chain
+        .anvil_set_code(eq, Bytes::from_static(&[0x60, 0x01, 0x60, 0x00, 0xf3]))
+        .expect("setCode");
+    let out = ogs(&["deploy", "--rpc", &anvil.url, "--out", &f], &env);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("refusing to reuse") && err.contains("is not the Eq that was deployed"),
+        "{err}"
+    );
+    // No key: a clear error, exit 1.
+    let out = ogs(&["deploy", "--rpc", &anvil.url, "--out", &f], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give a key"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The README's channel dispute (Alice exits with a stale update, Bob holds a later one signed
+/// by both) played over JSON-RPC against anvil and on the embedded EVM: the same outcome, and
+/// the same gas for every transaction.
+#[test]
+fn readme_channel_dispute_over_rpc_matches_the_embedded_evm() {
+    let anvil = Anvil::start();
+    let p = check_files(
+        &[PathBuf::from("examples/channel/exit.ogs")],
+        &ogs::systems::standard(),
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let info = |f: &str| {
+        LocalInfo::from_json(
+            &std::fs::read_to_string(format!("examples/channel/{f}")).expect("info"),
+            ogs::systems::standard().info_sections(),
+        )
+        .expect("valid")
+    };
+    let exit = p.compile_claim("alice_exit()").expect("compiles");
+    let Ok(Verdict::False {
+        challenge,
+        evidence,
+    }) = Evaluator::new(&p.registry, &p, &info("bob_later.json")).decide(&exit)
+    else {
+        panic!("Bob's evaluator says the stale exit is False")
+    };
+    let witness = evidence
+        .witnesses
+        .iter()
+        .find(|w| w.claim == challenge.counter)
+        .map(|w| w.witness.clone())
+        .unwrap_or_default();
+    let how = ogs::dispute::how_of(&challenge.kind);
+    let plan = ogs::systems::deploy_plan(&ogs::systems::standard());
+    let bond = U256::from(10u64.pow(16));
+
+    // One game on any backend: Alice claims, Bob challenges, the window passes (`wait`), Bob's
+    // counter-claim times out True, the exit is False by contradiction, bonds are paid out.
+    #[allow(clippy::too_many_arguments)]
+    fn game<B: Backend>(
+        d: &mut Dispute<B>,
+        wait: impl Fn(&mut Dispute<B>),
+        alice: Address,
+        bob: Address,
+        exit: &ogs::logic::Claim,
+        how: &ogs::chain::How,
+        counter: &ogs::logic::Claim,
+        witness: &[u8],
+    ) -> (Vec<u64>, Status, Status) {
+        let mut gas = Vec::new();
+        gas.push(d.claim(alice, exit).expect("claim").gas_used);
+        gas.push(
+            d.challenge(bob, exit, how, counter, witness)
+                .expect("challenge")
+                .gas_used,
+        );
+        wait(d);
+        gas.push(
+            d.decide_by_timeout(bob, counter.id())
+                .expect("timeout")
+                .gas_used,
+        );
+        gas.push(
+            d.decide_by_contradiction(bob, exit.id(), counter.id())
+                .expect("contradiction")
+                .gas_used,
+        );
+        gas.push(d.payout(bob, exit.id()).expect("payout").gas_used);
+        gas.push(d.payout(bob, counter.id()).expect("payout").gas_used);
+        gas.push(d.withdraw(bob).expect("withdraw").gas_used);
+        (
+            gas,
+            d.status(exit.id()).expect("status"),
+            d.status(counter.id()).expect("status"),
+        )
+    }
+
+    let mut rpc = anvil.chain(&[0, 1, 2]);
+    let (deployer, alice, bob) = (anvil.address(0), anvil.address(1), anvil.address(2));
+    assert!(rpc.balance(alice).expect("balance") > bond);
+    let mut on_node = Dispute::deploy_on(rpc, deployer, &plan, bond, 3600).expect("deploys");
+    let node = game(
+        &mut on_node,
+        |d| d.chain.anvil_advance(1, 3601).expect("time passes"),
+        alice,
+        bob,
+        &exit,
+        &how,
+        &challenge.counter,
+        &witness,
+    );
+
+    let mut embedded = ogs::systems::deploy(bond, 3600).expect("deploys");
+    for a in [alice, bob] {
+        embedded.chain.set_balance(a, U256::from(10u128.pow(21)));
+    }
+    let local = game(
+        &mut embedded,
+        |d| d.chain.advance(1, 3601),
+        alice,
+        bob,
+        &exit,
+        &how,
+        &challenge.counter,
+        &witness,
+    );
+    assert_eq!(node.1, Status::False, "the stale exit is False on the node");
+    assert_eq!(node.2, Status::True, "Bob's counter-claim is True");
+    assert_eq!(node, local, "same outcome and gas for every transaction");
+    println!("README channel dispute over RPC: gas {:?}", node.0);
+}
