@@ -284,3 +284,91 @@ fn readme_channel_dispute_over_rpc_matches_the_embedded_evm() {
     assert_eq!(node, local, "same outcome and gas for every transaction");
     println!("README channel dispute over RPC: gas {:?}", node.0);
 }
+
+/// `ogs send` from the command line against a deployment: Alice claims her stale exit, Bob
+/// challenges it from his local information; a call that would revert is reported with the
+/// contract's named error, exit 1, and is not sent (the sender pays no fee).
+#[test]
+fn send_posts_claims_and_challenges_and_names_reverts() {
+    let anvil = Anvil::start();
+    let dir = std::env::temp_dir().join(format!("ogs-rpc-send-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let file = dir.join("deployment.json");
+    let f = file.to_string_lossy().to_string();
+    let (k0, k1, k2) = (
+        anvil.keys[0].clone(),
+        anvil.keys[1].clone(),
+        anvil.keys[2].clone(),
+    );
+    let out = ogs(
+        &[
+            "deploy", "--rpc", &anvil.url, "--out", &f, "--window", "3600",
+        ],
+        &[("OGS_KEY", &k0)],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let send = |key: &str, args: &[&str]| {
+        let mut all = vec!["send"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--rpc", &anvil.url, "--deployment", &f]);
+        ogs(&all, &[("OGS_KEY", key)])
+    };
+    let exit = ["examples/channel/exit.ogs", "--claim", "alice_exit()"];
+    let out = send(&k1, &[&["claim"][..], &exit[..]].concat());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("sent claim(bytes)"));
+    let out = send(
+        &k2,
+        &[
+            &["challenge"][..],
+            &exit[..],
+            &["--info", "examples/channel/bob_later.json"][..],
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Too early, and challenged: named errors, nothing sent.
+    let mut chain = anvil.chain(&[0]);
+    let balance_before = chain.balance(anvil.address(1)).expect("balance");
+    let out = send(&k1, &[&["decide-timeout"][..], &exit[..]].concat());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("would revert") && err.contains("nothing was sent"),
+        "{err}"
+    );
+    assert!(
+        err.contains("WindowOpen") || err.contains("OpenChallenges"),
+        "{err}"
+    );
+    assert_eq!(
+        chain.balance(anvil.address(1)).expect("balance"),
+        balance_before,
+        "no fee paid: nothing was sent"
+    );
+    let out = send(&k1, &[&["claim"][..], &exit[..]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ClaimExists"));
+    // On chain: the exit is Undecided, held by Bob's open challenge.
+    let d: ogs::chain::Deployment =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("written")).expect("parses");
+    let mut attached = Dispute::attach(anvil.chain(&[0]), &d).expect("attaches");
+    let p = check_files(
+        &[PathBuf::from("examples/channel/exit.ogs")],
+        &ogs::systems::standard(),
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let id = p.compile_claim("alice_exit()").expect("compiles").id();
+    assert_eq!(attached.status(id).expect("status"), Status::Undecided);
+    let _ = std::fs::remove_dir_all(&dir);
+}

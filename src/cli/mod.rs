@@ -9,9 +9,10 @@ use serde_json::{json, Value as Json};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+mod call;
 mod mips;
 mod net;
-pub use net::DeployArgs;
+pub use net::{DeployArgs, SendArgs};
 
 /// ogs: write claims, decide them from local information, encode them for the dispute contract.
 #[derive(Parser, Debug)]
@@ -131,6 +132,8 @@ pub enum Cmd {
     },
     /// Deploy every contract to a JSON-RPC node and write the deployment file other commands read.
     Deploy(net::DeployArgs),
+    /// Send one call of the dispute contract to a JSON-RPC node (the calls `ogs calldata` encodes).
+    Send(net::SendArgs),
     /// Measure the gas of every entry point of a state-channel exit dispute on the embedded EVM.
     GasReport {
         /// Also write the report (Markdown) to this file.
@@ -308,6 +311,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Cmd::Simulate { scenario, format } => simulate(&scenario, format),
         Cmd::GasReport { out } => gas_report(out),
         Cmd::Deploy(a) => net::deploy(a),
+        Cmd::Send(a) => net::send(a),
         Cmd::Registry => registry(),
     }
 }
@@ -543,110 +547,9 @@ fn calldata(
     witness: Option<&str>,
     json: bool,
 ) -> Result<i32> {
-    use crate::chain::dispute::{calldata as cd, How};
-    let p = load(&[file.to_path_buf()])?;
-    let c = p.compile_claim(text).map_err(rendered)?;
-    let info = load_info(info)?;
-    let decide = || {
-        Evaluator::new(&p.registry, &p, &info)
-            .decide(&c)
-            .map_err(|e| anyhow!("cannot evaluate: {e}"))
-    };
-    let sigs = cd::signatures();
-    let (sig, data, note) = match call {
-        CallKind::Claim => (
-            sigs[0],
-            cd::claim(&c),
-            format!("send with the bond; claim id {:#x}", c.id()),
-        ),
-        CallKind::DecideTimeout => (
-            sigs[2],
-            cd::decide_timeout(&c),
-            format!("claim id {:#x}", c.id()),
-        ),
-        CallKind::DecideNegation => (
-            sigs[4],
-            cd::decide_negation(&c),
-            format!(
-                "claim id {:#x}; succeeds once its negation {:#x} is True",
-                c.id(),
-                c.clone().negate().id()
-            ),
-        ),
-        CallKind::Payout => (
-            sigs[5],
-            cd::payout(&c),
-            format!("claim id {:#x}; after it is decided", c.id()),
-        ),
-        CallKind::Withdraw => (sigs[6], cd::withdraw(), "the sender's credit".to_string()),
-        CallKind::DecideWitness => {
-            let w = match witness {
-                Some(h) => hex::decode(h.trim_start_matches("0x"))
-                    .map_err(|e| anyhow!("--witness is not hex: {e}"))?,
-                None => match (&c, decide()?) {
-                    (Claim::Witness { .. }, Verdict::True(e)) => e
-                        .witnesses
-                        .into_iter()
-                        .find(|w| w.claim == c)
-                        .map(|w| w.witness)
-                        .ok_or_else(|| anyhow!("no witness for the claim itself"))?,
-                    (Claim::Witness { .. }, v) => {
-                        return Err(anyhow!(
-                            "local information has no witness for this claim (verdict: {})",
-                            v.label()
-                        ))
-                    }
-                    _ => {
-                        return Err(anyhow!(
-                            "decide-witness applies to `witness V(…)` claims only"
-                        ))
-                    }
-                },
-            };
-            (
-                sigs[3],
-                cd::decide_witness(&c, &w),
-                format!("claim id {:#x}", c.id()),
-            )
-        }
-        CallKind::Challenge => {
-            let Verdict::False {
-                challenge,
-                evidence,
-            } = decide()?
-            else {
-                return Err(anyhow!(
-                    "the evaluator does not find the claim false from this local information, so there is no counter-claim to post (run `ogs eval` to see why)"
-                ));
-            };
-            let w = evidence
-                .witnesses
-                .iter()
-                .find(|w| w.claim == challenge.counter)
-                .map(|w| w.witness.clone())
-                .unwrap_or_default();
-            let groups: Vec<Vec<u8>> = p.groups.values().map(|g| g.encoding.clone()).collect();
-            if challenge.kind == ChallengeKind::Negation && !challenge.via_unfold {
-                return Err(anyhow!(
-                    "a WITNESS_EXISTS claim has no challenge: claim its negation instead: {}",
-                    p.show(&challenge.counter)
-                ));
-            }
-            let how = How {
-                groups,
-                ..crate::dispute::how_of(&challenge.kind)
-            };
-            (
-                sigs[1],
-                cd::challenge(&challenge.target, &how, &challenge.counter, &w),
-                format!(
-                    "send with the bond; counter-claim {:#x}: {}",
-                    challenge.counter.id(),
-                    p.show(&challenge.counter)
-                ),
-            )
-        }
-    };
+    let call::Encoded {
+        sig, data, note, ..
+    } = call::encode(file, text, call, info, witness)?;
     if json {
         println!(
             "{}",

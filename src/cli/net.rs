@@ -127,3 +127,69 @@ pub(crate) fn deploy(a: DeployArgs) -> Result<i32> {
     );
     Ok(0)
 }
+
+/// `ogs send`.
+#[derive(clap::Args, Debug)]
+pub struct SendArgs {
+    /// Which call (the same calls `ogs calldata` encodes).
+    #[arg(value_enum)]
+    call: super::CallKind,
+    /// The claim file.
+    file: PathBuf,
+    /// The claim, e.g. 'alice_exit()'.
+    #[arg(long)]
+    claim: String,
+    /// The node's JSON-RPC URL (http).
+    #[arg(long)]
+    rpc: String,
+    /// The deployment file `ogs deploy` wrote.
+    #[arg(long, default_value = "deployment.json")]
+    deployment: PathBuf,
+    #[command(flatten)]
+    key: KeyArgs,
+    /// Local information: for `challenge`, the counter-claim and its witness come from it; for
+    /// `decide-witness`, the witness.
+    #[arg(long)]
+    info: Option<PathBuf>,
+    /// The witness (hex) for `decide-witness`, instead of finding it in --info.
+    #[arg(long)]
+    witness: Option<String>,
+    /// Blocks the transaction must be buried under before the command returns.
+    #[arg(long, default_value_t = 1)]
+    confirmations: u64,
+}
+
+/// `ogs send`: encodes the call as `ogs calldata` does, simulates it (a revert is reported with
+/// the contract's named error and nothing is sent), sends it with the bond where one is due
+/// (gas, nonce and fees by the node and alloy), and waits for the receipt.
+pub(crate) fn send(a: SendArgs) -> Result<i32> {
+    let enc = super::call::encode(
+        &a.file,
+        &a.claim,
+        a.call,
+        a.info.as_deref(),
+        a.witness.as_deref(),
+    )?;
+    let d = read_deployment(&a.deployment)?;
+    let signer = a.key.signer()?;
+    let from = signer.address();
+    let chain = RpcChain::connect(&a.rpc, vec![signer], a.confirmations)?;
+    let mut dispute = Dispute::attach(chain, &d)
+        .with_context(|| format!("cannot use the deployment {}", a.deployment.display()))?;
+    let value = if enc.bonded { dispute.bond } else { U256::ZERO };
+    let to = dispute.address;
+    let r = dispute.chain.send(from, to, value, enc.data.into())?;
+    if !r.success {
+        let why = r
+            .halt
+            .clone()
+            .unwrap_or_else(|| crate::chain::dispute::revert_reason(&r.output));
+        eprintln!("error: {} would revert: {why}; nothing was sent", enc.sig);
+        return Ok(1);
+    }
+    println!(
+        "sent {} from {from:#x}: {} gas; {}",
+        enc.sig, r.gas_used, enc.note
+    );
+    Ok(0)
+}
