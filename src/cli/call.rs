@@ -103,10 +103,8 @@ pub(super) fn encode(
                 ));
             };
             let w = evidence
-                .witnesses
-                .iter()
-                .find(|w| w.claim == challenge.counter)
-                .map(|w| w.witness.clone())
+                .witness_for(&challenge.counter)
+                .map(<[u8]>::to_vec)
                 .unwrap_or_default();
             let groups: Vec<Vec<u8>> = p.groups.values().map(|g| g.encoding.clone()).collect();
             if challenge.kind == ChallengeKind::Negation && !challenge.via_unfold {

@@ -331,10 +331,8 @@ impl<'p> Arena<'p> {
                         continue;
                     }
                     let w = evidence
-                        .witnesses
-                        .iter()
-                        .find(|w| w.claim == challenge.counter)
-                        .map(|w| w.witness.clone())
+                        .witness_for(&challenge.counter)
+                        .map(<[u8]>::to_vec)
                         .unwrap_or_default();
                     if !w.is_empty() {
                         self.prepare_witness(who, &challenge.counter);

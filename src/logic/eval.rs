@@ -153,6 +153,14 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// The witness to show for `claim`, if this evidence holds one.
+    pub fn witness_for(&self, claim: &Claim) -> Option<&[u8]> {
+        self.witnesses
+            .iter()
+            .find(|w| w.claim == *claim)
+            .map(|w| w.witness.as_slice())
+    }
+
     fn extend(&mut self, other: Evidence) {
         self.witnesses.extend(other.witnesses);
         self.challenges.extend(other.challenges);

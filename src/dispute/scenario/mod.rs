@@ -530,12 +530,7 @@ fn dispute_action(
                     party.name
                 )));
             };
-            let w = ev
-                .witnesses
-                .iter()
-                .find(|w| w.claim == c)
-                .map(|w| w.witness.clone())
-                .unwrap_or_default();
+            let w = ev.witness_for(&c).map(<[u8]>::to_vec).unwrap_or_default();
             // A witness is shown for a claim on chain: claim it first if nobody has.
             if arena.status(&c) == Status::None && arena.claim(party, &c).is_err() {
                 return Ok(());
