@@ -110,6 +110,42 @@ fn ogs(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     c.output().expect("the ogs binary runs")
 }
 
+/// A scratch directory and a deployment made there by `ogs deploy` (key 0, window 3600):
+/// `(dir, path of the deployment file, the deployment)`.
+fn deployed(anvil: &Anvil, name: &str) -> (PathBuf, String, ogs::chain::Deployment) {
+    let dir = std::env::temp_dir().join(format!("ogs-rpc-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    let file = dir.join("deployment.json");
+    let f = file.to_string_lossy().to_string();
+    let out = ogs(
+        &[
+            "deploy", "--rpc", &anvil.url, "--out", &f, "--window", "3600",
+        ],
+        &[("OGS_KEY", &anvil.keys[0])],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("written")).expect("parses");
+    (dir, f, d)
+}
+
+/// The id of the README's stale exit `alice_exit()`.
+fn alice_exit_id() -> alloy_primitives::B256 {
+    check_files(
+        &[PathBuf::from("examples/channel/exit.ogs")],
+        &ogs::systems::standard(),
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render(false)))
+    .compile_claim("alice_exit()")
+    .expect("compiles")
+    .id()
+}
+
 /// `ogs deploy` deploys every contract and writes the deployment file; run again it checks the
 /// file against the chain and deploys nothing; once a contract's code is changed on chain it
 /// refuses the file. The key never appears in its output.
@@ -291,22 +327,8 @@ fn readme_channel_dispute_over_rpc_matches_the_embedded_evm() {
 #[test]
 fn send_posts_claims_and_challenges_and_names_reverts() {
     let anvil = Anvil::start();
-    let dir = std::env::temp_dir().join(format!("ogs-rpc-send-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp");
-    let file = dir.join("deployment.json");
-    let f = file.to_string_lossy().to_string();
-    let (k0, k1, k2) = (
-        anvil.keys[0].clone(),
-        anvil.keys[1].clone(),
-        anvil.keys[2].clone(),
-    );
-    let out = ogs(
-        &[
-            "deploy", "--rpc", &anvil.url, "--out", &f, "--window", "3600",
-        ],
-        &[("OGS_KEY", &k0)],
-    );
-    assert_eq!(out.status.code(), Some(0));
+    let (dir, f, d) = deployed(&anvil, "send");
+    let (k1, k2) = (anvil.keys[1].clone(), anvil.keys[2].clone());
     let send = |key: &str, args: &[&str]| {
         let mut all = vec!["send"];
         all.extend_from_slice(args);
@@ -360,15 +382,122 @@ fn send_posts_claims_and_challenges_and_names_reverts() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ClaimExists"));
     // On chain: the exit is Undecided, held by Bob's open challenge.
-    let d: ogs::chain::Deployment =
-        serde_json::from_str(&std::fs::read_to_string(&file).expect("written")).expect("parses");
     let mut attached = Dispute::attach(anvil.chain(&[0]), &d).expect("attaches");
-    let p = check_files(
-        &[PathBuf::from("examples/channel/exit.ogs")],
-        &ogs::systems::standard(),
-    )
-    .unwrap_or_else(|e| panic!("{}", e.render(false)));
-    let id = p.compile_claim("alice_exit()").expect("compiles").id();
+    let id = alice_exit_id();
     assert_eq!(attached.status(id).expect("status"), Status::Undecided);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A running `ogs watch`, killed by its PID on drop.
+struct Watch(Child);
+
+impl Watch {
+    fn start(anvil: &Anvil, deployment: &str, key: &str, info: &str) -> Watch {
+        let child = Command::new(env!("CARGO_BIN_EXE_ogs"))
+            .args([
+                "watch",
+                "--rpc",
+                &anvil.url,
+                "--deployment",
+                deployment,
+                "--claims",
+                "examples/channel/exit.ogs",
+                "--info",
+                info,
+                "--interval",
+                "200",
+                "--json",
+            ])
+            .env("OGS_KEY", key)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ogs watch starts");
+        Watch(child)
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Polls `f` every 100 ms for up to 60 s.
+fn eventually(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("timed out waiting until {what}");
+}
+
+/// Bob's watcher defends him against Alice's stale exit over JSON-RPC: it challenges the exit
+/// from his local information; killed mid-game (after the challenge) and restarted after the
+/// window, it resumes from the chain — it sends no second challenge — decides the exit False,
+/// collects both bonds and withdraws: exactly six transactions in all. A watcher that knows
+/// nothing about the claim (Carol, no information) makes no move at all.
+#[test]
+fn watcher_defends_survives_a_restart_and_never_repeats_a_move() {
+    let anvil = Anvil::start();
+    let (dir, f, d) = deployed(&anvil, "watch");
+    let (k1, k2, k3) = (
+        anvil.keys[1].clone(),
+        anvil.keys[2].clone(),
+        anvil.keys[3].clone(),
+    );
+    let empty = dir.join("nothing.json");
+    std::fs::write(&empty, "{}").expect("write");
+    let carol = Watch::start(&anvil, &f, &k3, &empty.to_string_lossy());
+    let bob = Watch::start(&anvil, &f, &k2, "examples/channel/bob_later.json");
+    let out = ogs(
+        &[
+            "send",
+            "claim",
+            "examples/channel/exit.ogs",
+            "--claim",
+            "alice_exit()",
+            "--rpc",
+            &anvil.url,
+            "--deployment",
+            &f,
+        ],
+        &[("OGS_KEY", &k1)],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let mut attached = Dispute::attach(anvil.chain(&[0]), &d).expect("attaches");
+    let exit = alice_exit_id();
+    let (bob_addr, carol_addr) = (anvil.address(2), anvil.address(3));
+    let mut probe = anvil.chain(&[0]);
+    eventually("Bob's watcher challenges the stale exit", || {
+        probe.transaction_count(bob_addr).expect("nonce") >= 1
+    });
+    // Killed mid-game; the window passes while it is down; restarted.
+    drop(bob);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(probe.transaction_count(bob_addr).expect("nonce"), 1);
+    probe.anvil_advance(1, 3601).expect("time passes");
+    let _bob = Watch::start(&anvil, &f, &k2, "examples/channel/bob_later.json");
+    eventually("the exit is False and Bob has collected", || {
+        attached.status(exit).expect("status") == Status::False
+            && attached.credit(bob_addr).expect("credit").is_zero()
+            && probe.transaction_count(bob_addr).expect("nonce") >= 6
+    });
+    std::thread::sleep(Duration::from_millis(1_000));
+    assert_eq!(
+        probe.transaction_count(bob_addr).expect("nonce"),
+        6,
+        "challenge, timeout, contradiction, two payouts, withdraw — nothing twice"
+    );
+    assert_eq!(
+        probe.transaction_count(carol_addr).expect("nonce"),
+        0,
+        "a watcher without information does not act"
+    );
+    drop(carol);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -14,13 +14,14 @@
 
 use super::backend::Backend;
 use super::evm::{ChainError, Receipt};
+use alloy::consensus::Transaction as _;
 use alloy::network::{EthereumWallet, TransactionBuilder};
 use alloy::providers::ext::AnvilApi;
 use alloy::providers::{DynProvider, Provider, ProviderBuilder};
-use alloy::rpc::types::TransactionRequest;
+use alloy::rpc::types::{Filter, TransactionRequest};
 use alloy::signers::local::PrivateKeySigner;
 use alloy::transports::{RpcError, TransportErrorKind};
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, Bytes, B256, U256};
 use std::future::Future;
 use std::time::Duration;
 
@@ -233,6 +234,43 @@ impl RpcChain {
                 .collect(),
             created: receipt.contract_address,
             halt: (!success).then(|| "reverted on chain after a successful simulation".into()),
+        })
+    }
+
+    /// The transactions that emitted logs of `address` in blocks `from..=to`, as
+    /// `(block, transaction hash, its calldata)`, in chain order, each transaction once.
+    pub fn transactions_with_logs(
+        &mut self,
+        address: Address,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<(u64, B256, Bytes)>, ChainError> {
+        let filter = Filter::new().address(address).from_block(from).to_block(to);
+        let logs = self.retry("eth_getLogs", |p| {
+            let filter = filter.clone();
+            async move { p.get_logs(&filter).await }
+        })?;
+        let mut out: Vec<(u64, B256, Bytes)> = Vec::new();
+        for l in logs {
+            let (Some(block), Some(hash)) = (l.block_number, l.transaction_hash) else {
+                continue;
+            };
+            if out.iter().any(|(_, h, _)| *h == hash) {
+                continue;
+            }
+            let tx = self.retry("eth_getTransactionByHash", |p| async move {
+                p.get_transaction_by_hash(hash).await
+            })?;
+            let Some(tx) = tx else { continue };
+            out.push((block, hash, tx.input().clone()));
+        }
+        Ok(out)
+    }
+
+    /// How many transactions `addr` has sent (its next nonce).
+    pub fn transaction_count(&mut self, addr: Address) -> Result<u64, ChainError> {
+        self.retry("eth_getTransactionCount", |p| async move {
+            p.get_transaction_count(addr).await
         })
     }
 

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 mod call;
 mod mips;
 mod net;
-pub use net::{DeployArgs, SendArgs};
+pub use net::{DeployArgs, SendArgs, WatchArgs};
 
 /// ogs: write claims, decide them from local information, encode them for the dispute contract.
 #[derive(Parser, Debug)]
@@ -134,6 +134,8 @@ pub enum Cmd {
     Deploy(net::DeployArgs),
     /// Send one call of the dispute contract to a JSON-RPC node (the calls `ogs calldata` encodes).
     Send(net::SendArgs),
+    /// Watch a deployment on a JSON-RPC node and defend what your local information says.
+    Watch(net::WatchArgs),
     /// Measure the gas of every entry point of a state-channel exit dispute on the embedded EVM.
     GasReport {
         /// Also write the report (Markdown) to this file.
@@ -312,6 +314,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Cmd::GasReport { out } => gas_report(out),
         Cmd::Deploy(a) => net::deploy(a),
         Cmd::Send(a) => net::send(a),
+        Cmd::Watch(a) => net::watch(a),
         Cmd::Registry => registry(),
     }
 }

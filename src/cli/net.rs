@@ -193,3 +193,88 @@ pub(crate) fn send(a: SendArgs) -> Result<i32> {
     );
     Ok(0)
 }
+
+/// `ogs watch`.
+#[derive(clap::Args, Debug)]
+pub struct WatchArgs {
+    /// The node's JSON-RPC URL (http).
+    #[arg(long)]
+    rpc: String,
+    /// The deployment file `ogs deploy` wrote.
+    #[arg(long, default_value = "deployment.json")]
+    deployment: PathBuf,
+    /// The claim files whose definitions the watched claims use.
+    #[arg(long, required = true)]
+    claims: Vec<PathBuf>,
+    /// This party's local information (what it knows: signatures, blocks, runs).
+    #[arg(long)]
+    info: PathBuf,
+    #[command(flatten)]
+    key: KeyArgs,
+    /// Read from this block (default: the deployment's block).
+    #[arg(long)]
+    from: Option<u64>,
+    /// Milliseconds between rounds.
+    #[arg(long, default_value_t = 2_000)]
+    interval: u64,
+    /// Blocks re-read every round (a reorg up to this deep is seen), and the confirmations
+    /// each transaction waits for.
+    #[arg(long, default_value_t = 1)]
+    confirmations: u64,
+    /// One round, then exit.
+    #[arg(long)]
+    once: bool,
+    /// Print one JSON object per event instead of log lines.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `ogs watch`: rounds of [`crate::dispute::watch::Watcher::step`] until killed. A failing
+/// round (the node away, an error answer) is logged and retried with backoff; it never exits.
+pub(crate) fn watch(a: WatchArgs) -> Result<i32> {
+    let program = super::load(&a.claims)?;
+    let info = super::load_info(Some(&a.info))?;
+    let d = read_deployment(&a.deployment)?;
+    let signer = a.key.signer()?;
+    let me = signer.address();
+    let chain = RpcChain::connect(&a.rpc, vec![signer], a.confirmations)?;
+    let dispute = Dispute::attach(chain, &d)
+        .with_context(|| format!("cannot use the deployment {}", a.deployment.display()))?;
+    let from = a.from.unwrap_or(d.deploy_block);
+    let mut w =
+        crate::dispute::watch::Watcher::new(dispute, &program, info, me, from, a.confirmations);
+    let log = |kind: &str, claim: String, detail: &str| {
+        if a.json {
+            println!(
+                "{}",
+                serde_json::json!({ "event": kind, "claim": claim, "detail": detail })
+            );
+        } else {
+            println!("[watch] {kind:<10} {claim} {detail}");
+        }
+    };
+    log("started", format!("{me:#x}"), &format!("from block {from}"));
+    let mut backoff = a.interval;
+    loop {
+        match w.step() {
+            Ok(events) => {
+                for e in events {
+                    log(e.kind, format!("{:#x}", e.claim), &e.detail);
+                }
+                backoff = a.interval;
+            }
+            Err(e) => {
+                log(
+                    "error",
+                    String::new(),
+                    &format!("{e} (retrying in {backoff} ms)"),
+                );
+                backoff = (backoff * 2).min(60_000);
+            }
+        }
+        if a.once {
+            return Ok(0);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(backoff));
+    }
+}

@@ -16,6 +16,7 @@ pub mod gas;
 pub mod rollup;
 pub mod scenario;
 pub mod strategy;
+pub mod watch;
 
 /// One line of a transcript.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -73,6 +74,20 @@ pub fn how_of(kind: &ChallengeKind) -> How {
             ..How::default()
         },
     }
+}
+
+/// The challenge selector for `kind` against `target`, with `program`'s definition groups when
+/// the target is a call (the contract unfolds it and needs them).
+pub(crate) fn how_against(program: &Program, target: &Claim, kind: &ChallengeKind) -> How {
+    let mut how = how_of(kind);
+    if matches!(target, Claim::Call { .. }) {
+        how.groups = program
+            .groups
+            .values()
+            .map(|g| g.encoding.clone())
+            .collect();
+    }
+    how
 }
 
 /// The dispute contract plus everything known to have happened on it.
@@ -337,16 +352,7 @@ impl<'p> Arena<'p> {
                     if !w.is_empty() {
                         self.prepare_witness(who, &challenge.counter);
                     }
-                    let mut how = how_of(&challenge.kind);
-                    if matches!(c, Claim::Call { .. }) {
-                        // The contract unfolds the call: it needs the definition groups.
-                        how.groups = self
-                            .program
-                            .groups
-                            .values()
-                            .map(|g| g.encoding.clone())
-                            .collect();
-                    }
+                    let how = how_against(self.program, &c, &challenge.kind);
                     if self
                         .challenge(who, &c, &how, &challenge.counter, &w)
                         .is_ok()

@@ -1,0 +1,277 @@
+//! A watcher on a JSON-RPC chain (`ogs watch`): follows the dispute contract, rebuilds the
+//! claims from the transactions that made them, decides each with the evaluator from its own
+//! local information, and acts — challenges what it finds False, claims the negation of a
+//! witness claim it knows has no witness, shows the witnesses of its own witness claims,
+//! decides what pays it, and collects its bonds (the fee-aware policy of SEMANTICS.md §4.7).
+//!
+//! It keeps no state of its own: every step re-reads the chain (from `confirmations` blocks
+//! below the last block it read, so a reorg is re-read) and asks the contract before each move
+//! whether it is still needed (the link already exists, the claim is decided). So it can be
+//! killed at any moment and restarted, and it never sends the same move twice. A claim it
+//! cannot decide (Unknown: no information) gets no move.
+
+use crate::chain::dispute::{DisputeError, UniversalDispute};
+use crate::chain::rpc::RpcChain;
+use crate::chain::{Backend, Dispute, Status};
+use crate::lang::Program;
+use crate::logic::eval::{ChallengeKind, Verdict};
+use crate::logic::{Claim, Evaluator, LocalInfo};
+use alloy_primitives::{Address, B256};
+use alloy_sol_types::SolCall;
+use std::collections::BTreeMap;
+
+/// One thing the watcher did or saw, for the log.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct WatchEvent {
+    /// `seen`, `challenged`, `claimed`, `witness`, `decided`, `paid`, `withdrew`, `error`.
+    pub kind: &'static str,
+    /// The claim concerned (zero for a withdrawal).
+    pub claim: B256,
+    /// In words.
+    pub detail: String,
+}
+
+/// The watcher's view and its identity.
+pub struct Watcher<'p> {
+    d: Dispute<RpcChain>,
+    program: &'p Program,
+    info: LocalInfo,
+    me: Address,
+    /// Claims seen, by id.
+    claims: BTreeMap<B256, Claim>,
+    /// (target, counter) pairs seen in challenge transactions.
+    pairs: Vec<(B256, B256)>,
+    /// The first block not read yet.
+    next_block: u64,
+    /// How many blocks back each step re-reads (reorgs).
+    depth: u64,
+}
+
+impl<'p> Watcher<'p> {
+    /// A watcher acting as `me` (one of the chain's signers) from `start_block` on.
+    pub fn new(
+        d: Dispute<RpcChain>,
+        program: &'p Program,
+        info: LocalInfo,
+        me: Address,
+        start_block: u64,
+        depth: u64,
+    ) -> Self {
+        let mut d = d;
+        d.know_groups(program.groups.values().map(|g| g.encoding.clone()));
+        Watcher {
+            d,
+            program,
+            info,
+            me,
+            claims: BTreeMap::new(),
+            pairs: Vec::new(),
+            next_block: start_block,
+            depth,
+        }
+    }
+
+    /// The deployed contracts on the chain.
+    pub fn dispute(&mut self) -> &mut Dispute<RpcChain> {
+        &mut self.d
+    }
+
+    /// One round: read new transactions, act on every open claim, settle and collect.
+    pub fn step(&mut self) -> Result<Vec<WatchEvent>, DisputeError> {
+        let mut out = Vec::new();
+        self.read(&mut out)?;
+        self.act(&mut out)?;
+        self.settle(&mut out)?;
+        Ok(out)
+    }
+
+    fn read(&mut self, out: &mut Vec<WatchEvent>) -> Result<(), DisputeError> {
+        let latest = self.d.chain.block_number()?;
+        let from = self.next_block.saturating_sub(self.depth);
+        if from > latest {
+            return Ok(());
+        }
+        let address = self.d.address;
+        for (_, _, input) in self.d.chain.transactions_with_logs(address, from, latest)? {
+            let mut found = Vec::new();
+            if let Ok(c) = UniversalDispute::claimCall::abi_decode(&input) {
+                found.extend(Claim::decode(&c.enc).ok());
+            } else if let Ok(c) = UniversalDispute::challengeCall::abi_decode(&input) {
+                let (t, k) = (Claim::decode(&c.targetEnc), Claim::decode(&c.counterEnc));
+                if let (Ok(t), Ok(k)) = (t, k) {
+                    if !self.pairs.contains(&(t.id(), k.id())) {
+                        self.pairs.push((t.id(), k.id()));
+                    }
+                    found.push(t);
+                    found.push(k);
+                }
+            }
+            for c in found {
+                if !self.claims.contains_key(&c.id()) {
+                    out.push(WatchEvent {
+                        kind: "seen",
+                        claim: c.id(),
+                        detail: self.program.show(&c),
+                    });
+                    self.claims.insert(c.id(), c);
+                }
+            }
+        }
+        self.next_block = latest + 1;
+        Ok(())
+    }
+
+    fn status(&mut self, id: B256) -> Status {
+        self.d.status(id).unwrap_or(Status::None)
+    }
+
+    fn act(&mut self, out: &mut Vec<WatchEvent>) -> Result<(), DisputeError> {
+        for (id, c) in self.claims.clone() {
+            if self.status(id) != Status::Undecided {
+                continue;
+            }
+            let Ok(v) = Evaluator::new(&self.program.registry, self.program, &self.info).decide(&c)
+            else {
+                continue;
+            };
+            match v {
+                Verdict::False {
+                    challenge,
+                    evidence,
+                } => {
+                    let counter = challenge.counter.clone();
+                    if challenge.kind == ChallengeKind::Negation && !challenge.via_unfold {
+                        if self.status(counter.id()) == Status::None {
+                            self.d.claim(self.me, &counter)?;
+                            out.push(WatchEvent {
+                                kind: "claimed",
+                                claim: counter.id(),
+                                detail: format!("its negation: {}", self.program.show(&counter)),
+                            });
+                            self.claims.insert(counter.id(), counter);
+                        }
+                        continue;
+                    }
+                    // Asked of the contract, so a restarted watcher never repeats a challenge.
+                    if self.d.challenger_of(id, counter.id())?.is_some()
+                        || self.status(counter.id()) == Status::False
+                    {
+                        continue;
+                    }
+                    let w = evidence
+                        .witness_for(&counter)
+                        .map(<[u8]>::to_vec)
+                        .unwrap_or_default();
+                    let how = super::how_against(self.program, &c, &challenge.kind);
+                    self.d.challenge(self.me, &c, &how, &counter, &w)?;
+                    out.push(WatchEvent {
+                        kind: "challenged",
+                        claim: id,
+                        detail: format!("with {}", self.program.show(&counter)),
+                    });
+                    self.pairs.push((id, counter.id()));
+                    self.claims.insert(counter.id(), counter);
+                }
+                Verdict::True(evidence) if matches!(c, Claim::Witness { .. }) => {
+                    let mine = self.d.owner_of(id)?.is_some_and(|o| o.claimer == self.me);
+                    if let (true, Some(w)) = (mine, evidence.witness_for(&c)) {
+                        let w = w.to_vec();
+                        self.d.decide_by_witness(self.me, &c, &w)?;
+                        out.push(WatchEvent {
+                            kind: "witness",
+                            claim: id,
+                            detail: "shown".into(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn settle(&mut self, out: &mut Vec<WatchEvent>) -> Result<(), DisputeError> {
+        let mut pairs = self.pairs.clone();
+        for (id, c) in &self.claims {
+            let n = c.clone().negate().id();
+            if self.claims.contains_key(&n) {
+                pairs.push((*id, n));
+            }
+        }
+        for (t, c) in pairs {
+            let opened = self.d.challenger_of(t, c)? == Some(self.me);
+            let (ts, cs) = (self.status(t), self.status(c));
+            if opened
+                && ts == Status::Undecided
+                && cs == Status::Undecided
+                && self.d.can_time_out(c)
+            {
+                self.d.decide_by_timeout(self.me, c)?;
+                out.push(decided(c, "True by timeout"));
+            }
+            let cs = self.status(c);
+            if opened && ts == Status::Undecided && cs == Status::True {
+                self.d.decide_by_contradiction(self.me, t, c)?;
+                out.push(decided(t, "False by contradiction"));
+            } else if cs == Status::False
+                && self.d.owner_of(t)?.is_some_and(|o| o.claimer == self.me)
+                && self.d.links_open(t, c)
+            {
+                self.d.release(self.me, t, c)?;
+                out.push(decided(t, "released a False challenge"));
+            }
+        }
+        for (id, c) in self.claims.clone() {
+            if self.status(id) != Status::Undecided {
+                continue;
+            }
+            let owner = self.d.owner_of(id)?;
+            if matches!(c, Claim::Witness { .. }) {
+                let neg = c.clone().negate();
+                let by_me = self
+                    .d
+                    .owner_of(neg.id())?
+                    .is_some_and(|o| o.claimer == self.me);
+                if by_me && self.status(neg.id()) == Status::True {
+                    self.d.decide_by_negation(self.me, &c)?;
+                    out.push(decided(id, "False by its True negation"));
+                }
+            } else if owner.is_some_and(|o| o.claimer == self.me) && self.d.can_time_out(id) {
+                self.d.decide_by_timeout(self.me, id)?;
+                out.push(decided(id, "True by timeout"));
+            }
+        }
+        for id in self.claims.keys().copied().collect::<Vec<_>>() {
+            if self
+                .d
+                .owner_of(id)?
+                .is_some_and(|o| o.payee == Some(self.me) && !o.paid)
+            {
+                self.d.payout(self.me, id)?;
+                out.push(WatchEvent {
+                    kind: "paid",
+                    claim: id,
+                    detail: "bond credited".into(),
+                });
+            }
+        }
+        if !self.d.credit(self.me)?.is_zero() {
+            let amount = self.d.credit(self.me)?;
+            self.d.withdraw(self.me)?;
+            out.push(WatchEvent {
+                kind: "withdrew",
+                claim: B256::ZERO,
+                detail: format!("{amount} wei"),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn decided(id: B256, how: &str) -> WatchEvent {
+    WatchEvent {
+        kind: "decided",
+        claim: id,
+        detail: how.to_string(),
+    }
+}
