@@ -146,6 +146,30 @@ fn alice_exit_id() -> alloy_primitives::B256 {
     .id()
 }
 
+/// Alice (`key`) claims her stale exit with `ogs send`.
+fn alice_claims_her_stale_exit(anvil: &Anvil, deployment: &str, key: &str) {
+    let out = ogs(
+        &[
+            "send",
+            "claim",
+            "examples/channel/exit.ogs",
+            "--claim",
+            "alice_exit()",
+            "--rpc",
+            &anvil.url,
+            "--deployment",
+            deployment,
+        ],
+        &[("OGS_KEY", key)],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// `ogs deploy` deploys every contract and writes the deployment file; run again it checks the
 /// file against the chain and deploys nothing; once a contract's code is changed on chain it
 /// refuses the file. The key never appears in its output.
@@ -406,6 +430,8 @@ impl Watch {
                 info,
                 "--interval",
                 "200",
+                "--receipt-timeout",
+                "5",
                 "--json",
             ])
             .env("OGS_KEY", key)
@@ -454,21 +480,7 @@ fn watcher_defends_survives_a_restart_and_never_repeats_a_move() {
     std::fs::write(&empty, "{}").expect("write");
     let carol = Watch::start(&anvil, &f, &k3, &empty.to_string_lossy());
     let bob = Watch::start(&anvil, &f, &k2, "examples/channel/bob_later.json");
-    let out = ogs(
-        &[
-            "send",
-            "claim",
-            "examples/channel/exit.ogs",
-            "--claim",
-            "alice_exit()",
-            "--rpc",
-            &anvil.url,
-            "--deployment",
-            &f,
-        ],
-        &[("OGS_KEY", &k1)],
-    );
-    assert_eq!(out.status.code(), Some(0));
+    alice_claims_her_stale_exit(&anvil, &f, &k1);
     let mut attached = Dispute::attach(anvil.chain(&[0]), &d).expect("attaches");
     let exit = alice_exit_id();
     let (bob_addr, carol_addr) = (anvil.address(2), anvil.address(3));
@@ -499,5 +511,41 @@ fn watcher_defends_survives_a_restart_and_never_repeats_a_move() {
         "a watcher without information does not act"
     );
     drop(carol);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A reorg under the watcher: the blocks holding Bob's challenge are dropped (anvil rolls back
+/// to a snapshot taken just after Alice's claim) while the watcher runs. It sees that its
+/// challenge is gone and challenges again (its nonce read afresh), and the exit ends False.
+#[test]
+fn watcher_redoes_a_move_a_reorg_dropped() {
+    let anvil = Anvil::start();
+    let (dir, f, d) = deployed(&anvil, "reorg");
+    let (k1, k2) = (anvil.keys[1].clone(), anvil.keys[2].clone());
+    alice_claims_her_stale_exit(&anvil, &f, &k1);
+    let mut probe = anvil.chain(&[0]);
+    let snapshot = probe.anvil_snapshot().expect("snapshot");
+    let bob_addr = anvil.address(2);
+    let _bob = Watch::start(&anvil, &f, &k2, "examples/channel/bob_later.json");
+    eventually("Bob's watcher challenges", || {
+        probe.transaction_count(bob_addr).expect("nonce") >= 1
+    });
+    let before = probe.block_number().expect("block");
+    assert!(probe.anvil_revert(snapshot).expect("revert"), "rolled back");
+    assert!(
+        probe.block_number().expect("block") < before,
+        "blocks dropped"
+    );
+    // The watcher keeps running: it must notice and challenge again (else the exit would
+    // time out True once the window passes).
+    eventually("the watcher challenges again", || {
+        probe.transaction_count(bob_addr).expect("nonce") >= 1
+    });
+    probe.anvil_advance(1, 3601).expect("time passes");
+    let mut attached = Dispute::attach(anvil.chain(&[0]), &d).expect("attaches");
+    let exit = alice_exit_id();
+    eventually("the exit is False", || {
+        attached.status(exit).expect("status") == Status::False
+    });
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -4,7 +4,8 @@
 //! The node does the work; this side keeps the keys. `send` first simulates the call
 //! (`eth_call`): a revert comes back as a receipt with `success == false` and the revert data,
 //! as on the embedded chain, and nothing is sent (no gas is burnt on a move that cannot
-//! succeed). Otherwise alloy's fillers estimate the gas, pick the nonce and the fees, the local
+//! succeed). Otherwise alloy's fillers estimate the gas and fees and read the nonce from the
+//! node (never cached, so a reorg or a restart cannot leave a transaction stuck), the local
 //! signer signs, and `send` waits for the receipt at the configured confirmation depth. The
 //! output of a successful transaction is the simulated call's (receipts carry none). Keys never
 //! appear in errors, logs or `Debug` output.
@@ -35,6 +36,7 @@ pub struct RpcChain {
     chain_id: u64,
     signers: Vec<Address>,
     confirmations: u64,
+    receipt_timeout: Duration,
     url: String,
 }
 
@@ -102,12 +104,17 @@ impl RpcChain {
             .enable_all()
             .build()
             .map_err(|e| rpc_error("starting the client runtime", e))?;
+        // The nonce is read from the node for every transaction (not cached): after a reorg
+        // dropped one of ours, a restart, or another process using the same key, a cached
+        // nonce would leave the next transaction stuck.
+        let builder = ProviderBuilder::new()
+            .disable_recommended_fillers()
+            .with_gas_estimation()
+            .with_simple_nonce_management()
+            .fetch_chain_id();
         let provider = match wallet {
-            Some(w) => ProviderBuilder::new()
-                .wallet(w)
-                .connect_http(parsed)
-                .erased(),
-            None => ProviderBuilder::new().connect_http(parsed).erased(),
+            Some(w) => builder.wallet(w).connect_http(parsed).erased(),
+            None => builder.connect_http(parsed).erased(),
         };
         let mut chain = RpcChain {
             rt,
@@ -115,10 +122,17 @@ impl RpcChain {
             chain_id: 0,
             signers: addresses,
             confirmations: confirmations.max(1),
+            receipt_timeout: Duration::from_secs(120),
             url: url.to_string(),
         };
         chain.chain_id = chain.retry("eth_chainId", |p| async move { p.get_chain_id().await })?;
         Ok(chain)
+    }
+
+    /// How long `send` waits for a receipt before giving up (default 120 s). A transaction a
+    /// reorg dropped never gets one: the caller then re-reads the chain and decides again.
+    pub fn set_receipt_timeout(&mut self, timeout: Duration) {
+        self.receipt_timeout = timeout;
     }
 
     /// The node's URL.
@@ -206,7 +220,7 @@ impl RpcChain {
                 })
             }
         };
-        let confirmations = self.confirmations;
+        let (confirmations, timeout) = (self.confirmations, self.receipt_timeout);
         // Not retried blindly: a transport failure after the node accepted it would send it twice.
         let pending = self
             .rt
@@ -217,7 +231,7 @@ impl RpcChain {
             .block_on(
                 pending
                     .with_required_confirmations(confirmations)
-                    .with_timeout(Some(Duration::from_secs(120)))
+                    .with_timeout(Some(timeout))
                     .get_receipt(),
             )
             .map_err(|e| rpc_error("waiting for the receipt", e))?;
@@ -291,6 +305,17 @@ impl RpcChain {
         self.retry("anvil_mine", |p| async move {
             p.anvil_mine(Some(blocks.max(1)), None).await
         })
+    }
+
+    /// Takes a snapshot of the chain (anvil only: `evm_snapshot`).
+    pub fn anvil_snapshot(&mut self) -> Result<U256, ChainError> {
+        self.retry("evm_snapshot", |p| async move { p.anvil_snapshot().await })
+    }
+
+    /// Rolls the chain back to a snapshot, dropping every later block (anvil only:
+    /// `evm_revert`; what a reorg does to the transactions of the dropped blocks).
+    pub fn anvil_revert(&mut self, id: U256) -> Result<bool, ChainError> {
+        self.retry("evm_revert", |p| async move { p.anvil_revert(id).await })
     }
 
     /// Replaces the code at an address (anvil only: `anvil_setCode`).

@@ -221,6 +221,10 @@ pub struct WatchArgs {
     /// each transaction waits for.
     #[arg(long, default_value_t = 1)]
     confirmations: u64,
+    /// Seconds to wait for a transaction's receipt; a transaction a reorg dropped never gets
+    /// one, and the next round re-reads the chain and decides again.
+    #[arg(long, default_value_t = 120)]
+    receipt_timeout: u64,
     /// One round, then exit.
     #[arg(long)]
     once: bool,
@@ -237,7 +241,8 @@ pub(crate) fn watch(a: WatchArgs) -> Result<i32> {
     let d = read_deployment(&a.deployment)?;
     let signer = a.key.signer()?;
     let me = signer.address();
-    let chain = RpcChain::connect(&a.rpc, vec![signer], a.confirmations)?;
+    let mut chain = RpcChain::connect(&a.rpc, vec![signer], a.confirmations)?;
+    chain.set_receipt_timeout(std::time::Duration::from_secs(a.receipt_timeout));
     let dispute = Dispute::attach(chain, &d)
         .with_context(|| format!("cannot use the deployment {}", a.deployment.display()))?;
     let from = a.from.unwrap_or(d.deploy_block);
