@@ -817,12 +817,6 @@ impl<B: Backend> Dispute<B> {
         })?;
         Ok(b.to_vec())
     }
-
-    /// The contract's ETH balance.
-    pub fn held(&mut self) -> Result<U256, DisputeError> {
-        let a = self.address;
-        Ok(self.chain.balance(a)?)
-    }
 }
 
 impl Dispute<Chain> {

@@ -166,36 +166,26 @@ impl RpcChain {
         }
     }
 
-    /// Simulates `tx`: `Ok(Ok(output))`, or `Ok(Err(revert data))` for a revert.
+    /// Simulates `tx`: `Ok(Ok(output))`, or `Ok(Err(revert data))` for a revert (the node's
+    /// answer, never retried); transport failures are retried as every request is.
     fn simulate(&self, tx: &TransactionRequest) -> Result<Result<Bytes, Bytes>, ChainError> {
-        let mut wait = Duration::from_millis(200);
-        let mut tries = 0;
-        loop {
-            let r = self
-                .rt
-                .block_on(async { self.provider.call(tx.clone()).await });
-            match r {
-                Ok(out) => return Ok(Ok(out)),
-                Err(e) => {
-                    if let Some(data) = e.as_error_resp().and_then(|r| r.as_revert_data()) {
-                        return Ok(Err(data));
-                    }
-                    if let Some(resp) = e.as_error_resp() {
-                        // A revert without data (e.g. out of gas, a failed require without reason).
-                        if resp.message.contains("revert") {
-                            return Ok(Err(Bytes::new()));
-                        }
-                    }
-                    if transient(&e) && tries < RETRIES {
-                        tries += 1;
-                        std::thread::sleep(wait);
-                        wait *= 2;
-                        continue;
-                    }
-                    return Err(rpc_error("eth_call", e));
+        self.retry("eth_call", |p| {
+            let tx = tx.clone();
+            async move {
+                match p.call(tx).await {
+                    Ok(out) => Ok(Ok(out)),
+                    Err(e) => match e.as_error_resp() {
+                        Some(resp) => match resp.as_revert_data() {
+                            Some(data) => Ok(Err(data)),
+                            // A revert without data (out of gas, a require without reason).
+                            None if resp.message.contains("revert") => Ok(Err(Bytes::new())),
+                            None => Err(e),
+                        },
+                        None => Err(e),
+                    },
                 }
             }
-        }
+        })
     }
 
     /// Sends `tx` (simulated first) and waits for its receipt.

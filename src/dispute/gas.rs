@@ -127,9 +127,8 @@ pub fn channel_report() -> Result<Vec<GasLine>, GasReportError> {
         ));
     };
     let witness = evidence
-        .witnesses
-        .first()
-        .map(|w| w.witness.clone())
+        .witness_for(&challenge.counter)
+        .map(<[u8]>::to_vec)
         .unwrap_or_default();
     let h = crate::dispute::how_of(&challenge.kind);
     let r = d.challenge(bob, &stale, &h, &challenge.counter, &witness)?;
@@ -219,9 +218,8 @@ pub fn channel_report() -> Result<Vec<GasLine>, GasReportError> {
         ));
     };
     let witness = evidence
-        .witnesses
-        .first()
-        .map(|w| w.witness.clone())
+        .witness_for(&challenge.counter)
+        .map(<[u8]>::to_vec)
         .unwrap_or_default();
     d.challenge(
         bob,

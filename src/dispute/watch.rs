@@ -255,8 +255,8 @@ impl<'p> Watcher<'p> {
                 });
             }
         }
-        if !self.d.credit(self.me)?.is_zero() {
-            let amount = self.d.credit(self.me)?;
+        let amount = self.d.credit(self.me)?;
+        if !amount.is_zero() {
             self.d.withdraw(self.me)?;
             out.push(WatchEvent {
                 kind: "withdrew",
