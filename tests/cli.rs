@@ -283,3 +283,67 @@ fn eval_of_a_cycle_ends_and_names_it() {
     assert!(text(&out.stdout).contains("TRUE"), "{}", text(&out.stdout));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `ogs deploy --rollup-genesis` checks the genesis file before it connects or sends anything:
+/// each bad file is refused with the account and field it is about (no node is needed here).
+#[test]
+fn deploy_refuses_a_bad_genesis_before_sending() {
+    let dir = std::env::temp_dir().join(format!("ogs-cli-genesis-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let a = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+    let cases = [
+        ("top-level array", "[]".to_string()),
+        (
+            "unknown field",
+            r#"{"accounts": [], "chain": 1}"#.to_string(),
+        ),
+        ("no accounts", r#"{"accounts": []}"#.to_string()),
+        (
+            "hex balance",
+            format!(r#"{{"accounts": [{{"address": "{a}", "balance": "0x10"}}]}}"#),
+        ),
+        (
+            "negative balance",
+            format!(r#"{{"accounts": [{{"address": "{a}", "balance": -1}}]}}"#),
+        ),
+        (
+            "balance over 64 bits",
+            format!(r#"{{"accounts": [{{"address": "{a}", "balance": "18446744073709551616"}}]}}"#),
+        ),
+        (
+            "bad address",
+            r#"{"accounts": [{"address": "0x1234", "balance": "1"}]}"#.to_string(),
+        ),
+        (
+            "twice",
+            format!(
+                r#"{{"accounts": [{{"address": "{a}", "balance": "1"}}, {{"address": "{a}", "balance": "2"}}]}}"#
+            ),
+        ),
+        (
+            "withdrawn given",
+            format!(r#"{{"accounts": [{{"address": "{a}", "balance": "1", "withdrawn": "1"}}]}}"#),
+        ),
+        ("not json", "{accounts".to_string()),
+    ];
+    let mut report = String::new();
+    for (what, body) in cases {
+        let file = dir.join("genesis.json");
+        std::fs::write(&file, body).expect("write");
+        let out = ogs(&[
+            "deploy",
+            "--rpc",
+            "http://127.0.0.1:9",
+            "--out",
+            dir.join("d.json").to_str().expect("utf8"),
+            "--rollup-genesis",
+            file.to_str().expect("utf8"),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{what}");
+        assert!(!dir.join("d.json").exists(), "{what}: nothing written");
+        let e = text(&out.stderr).replace(dir.to_str().expect("utf8"), "<dir>");
+        report.push_str(&format!("{what}:\n{e}\n"));
+    }
+    snapshot("deploy_bad_genesis", &report);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -23,6 +23,11 @@ struct Anvil {
 
 impl Anvil {
     fn start() -> Anvil {
+        Anvil::start_with(None, &[])
+    }
+
+    /// Starts anvil on `port` (a free one if `None`) with `extra` arguments.
+    fn start_with(port: Option<u16>, extra: &[&str]) -> Anvil {
         let bin = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("tools/node/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
         assert!(
@@ -31,10 +36,12 @@ impl Anvil {
             bin.display()
         );
         // A free loopback port: bind port 0, read it, release it.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
+        let port = port.unwrap_or_else(|| {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port()
+        });
         let mut child = Command::new(&bin)
             .args([
                 "--host",
@@ -42,8 +49,9 @@ impl Anvil {
                 "--port",
                 &port.to_string(),
                 "--accounts",
-                "4",
+                "6",
             ])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -93,6 +101,31 @@ impl Anvil {
     }
 }
 
+impl Anvil {
+    /// Stops anvil the way an operator does (SIGTERM, by its PID), so it writes its state if
+    /// it was started with `--dump-state`; waits for it to exit.
+    fn stop(mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("anvil did not stop within 20 s of SIGTERM");
+    }
+
+    fn port(&self) -> u16 {
+        self.url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("port")
+    }
+}
+
 impl Drop for Anvil {
     fn drop(&mut self) {
         // SIGKILL by PID, then reap it so no zombie is left.
@@ -110,19 +143,32 @@ fn ogs(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     c.output().expect("the ogs binary runs")
 }
 
+/// A scratch directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ogs-rpc-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp");
+    dir
+}
+
 /// A scratch directory and a deployment made there by `ogs deploy` (key 0, window 3600):
 /// `(dir, path of the deployment file, the deployment)`.
 fn deployed(anvil: &Anvil, name: &str) -> (PathBuf, String, ogs::chain::Deployment) {
-    let dir = std::env::temp_dir().join(format!("ogs-rpc-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp");
+    deployed_in(anvil, scratch(name), &[])
+}
+
+/// [`deployed`] in `dir`, with `extra` arguments to `ogs deploy`.
+fn deployed_in(
+    anvil: &Anvil,
+    dir: PathBuf,
+    extra: &[&str],
+) -> (PathBuf, String, ogs::chain::Deployment) {
     let file = dir.join("deployment.json");
     let f = file.to_string_lossy().to_string();
-    let out = ogs(
-        &[
-            "deploy", "--rpc", &anvil.url, "--out", &f, "--window", "3600",
-        ],
-        &[("OGS_KEY", &anvil.keys[0])],
-    );
+    let mut args = vec![
+        "deploy", "--rpc", &anvil.url, "--out", &f, "--window", "3600",
+    ];
+    args.extend_from_slice(extra);
+    let out = ogs(&args, &[("OGS_KEY", &anvil.keys[0])]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -544,6 +590,327 @@ fn watcher_redoes_a_move_a_reorg_dropped() {
     probe.anvil_advance(1, 3601).expect("time passes");
     let mut attached = Dispute::attach(anvil.chain(&[0]), &d).expect("attaches");
     let exit = alice_exit_id();
+    eventually("the exit is False", || {
+        attached.status(exit).expect("status") == Status::False
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `ogs watch` with `args` (beside the node, key and fast polling), its JSON log lines
+/// written to `log`; killed by its PID on drop.
+fn watch_with(anvil: &Anvil, key: &str, args: &[&str], log: &std::path::Path) -> Watch {
+    let child = Command::new(env!("CARGO_BIN_EXE_ogs"))
+        .arg("watch")
+        .args(["--rpc", &anvil.url, "--interval", "200", "--json"])
+        .args(["--receipt-timeout", "5"])
+        .args(args)
+        .env("OGS_KEY", key)
+        .stdout(std::fs::File::create(log).expect("log file"))
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ogs watch starts");
+    Watch(child)
+}
+
+/// A rollup output dispute over JSON-RPC, won by `ogs watch`: the bridge is deployed by `ogs
+/// deploy --rollup-genesis`, three L2 users submit transfers (one a withdrawal) to its inbox
+/// and the batch is sealed. A lying proposer (a library watcher believing a wrong run) claims a
+/// wrong output root. The honest watcher knows only the genesis file: it follows the bridge's
+/// sealed batch, runs the rollup program on the output's inputs, and plays the bisection down
+/// to one MIPS step on chain. The output is decided False, the bridge refuses to finalize it,
+/// and the honest side ends with more wei than it started with.
+#[test]
+fn rollup_output_dispute_over_rpc_is_won_by_the_watcher() {
+    use alloy_sol_types::SolCall;
+    use ogs::dispute::watch::Watcher;
+    use ogs::systems::rollup::bridge::RollupBridge;
+    use ogs::systems::rollup::program::{knowledge, output_claim, prestate, program, record, Role};
+    use ogs::systems::rollup::{Batch, RollupInputs, State, Transfer};
+
+    let started = Instant::now();
+    let anvil = Anvil::start();
+    let dir = scratch("rollup");
+    let users: Vec<Address> = (3..6).map(|i| anvil.address(i)).collect();
+    let genesis_file = dir.join("genesis.json");
+    let accounts: Vec<_> = users
+        .iter()
+        .zip([3u64, 5, 7])
+        .map(|(a, b)| serde_json::json!({"address": format!("{a:#x}"), "balance": (b * 10u64.pow(17)).to_string()}))
+        .collect();
+    std::fs::write(
+        &genesis_file,
+        serde_json::json!({ "accounts": accounts }).to_string(),
+    )
+    .expect("write");
+    let g = genesis_file.to_string_lossy().to_string();
+    let (dir, f, d) = deployed_in(&anvil, dir, &["--rollup-genesis", &g]);
+    let bridge = d.contracts["RollupBridge"];
+
+    // L2 users submit to the L1 inbox (each from its own key); the operator seals.
+    let transfers = [
+        (0usize, users[1], 10u64.pow(17), 0u64),
+        (1, users[2], 2 * 10u64.pow(17), 0),
+        (2, Address::ZERO, 10u64.pow(17), 0),
+    ];
+    let mut chain = anvil.chain(&[0, 3, 4, 5]);
+    let mut batch = Batch::default();
+    for (who, to, amount, nonce) in transfers {
+        let call = RollupBridge::submitCall { to, amount, nonce };
+        let r = chain
+            .send(users[who], bridge, U256::ZERO, call.abi_encode().into())
+            .expect("submit");
+        assert!(r.success, "submit");
+        batch.transfers.push(Transfer {
+            from: users[who].0 .0,
+            to: to.0 .0,
+            amount,
+            nonce,
+        });
+    }
+    let r = chain
+        .send(
+            anvil.address(0),
+            bridge,
+            U256::ZERO,
+            RollupBridge::sealCall {}.abi_encode().into(),
+        )
+        .expect("seal");
+    assert!(r.success, "seal");
+
+    // The honest watcher: the genesis file and nothing else.
+    let empty = dir.join("nothing.json");
+    std::fs::write(&empty, "{}").expect("write");
+    let log = dir.join("honest.log");
+    let honest_addr = anvil.address(2);
+    let honest_start = chain.balance(honest_addr).expect("balance");
+    let _honest = watch_with(
+        &anvil,
+        &anvil.keys[2],
+        &[
+            "--deployment",
+            &f,
+            "--rollup-genesis",
+            &g,
+            "--info",
+            &empty.to_string_lossy(),
+        ],
+        &log,
+    );
+
+    // The lying proposer: a wrong root (a theft of a million wei), from a run it believes.
+    let genesis = State {
+        accounts: users
+            .iter()
+            .zip([3u64, 5, 7])
+            .map(|(a, b)| ogs::systems::rollup::Account {
+                address: a.0 .0,
+                nonce: 0,
+                balance: b * 10u64.pow(17),
+                withdrawn: 0,
+            })
+            .collect(),
+    };
+    let mut theft = genesis.clone();
+    theft.apply(&batch);
+    theft.accounts[0].balance += 1_000_000;
+    let inputs = RollupInputs::new(&genesis, &batch, theft.root());
+    assert!(!inputs.claim_is_right());
+    let p = program();
+    let run = record(&inputs, Role::Liar { from: None }, 7).expect("runs");
+    let claim = output_claim(&p, prestate().expect("prestate"), &run).expect("claim");
+    let liar_addr = anvil.address(1);
+    let liar_dispute = Dispute::attach(anvil.chain(&[1]), &d).expect("attaches");
+    let mut liar = Watcher::new(
+        liar_dispute,
+        &p,
+        knowledge(&p, &[&run]),
+        liar_addr,
+        d.deploy_block,
+        1,
+    );
+    liar.dispute()
+        .claim(liar_addr, &claim)
+        .expect("the liar claims");
+
+    // The liar plays on (every 200 ms) until the bisection goes quiet; then the clocks run out.
+    let mut probe = anvil.chain(&[0]);
+    let mut attached = Dispute::attach(anvil.chain(&[0]), &d).expect("attaches");
+    let deadline = Instant::now() + Duration::from_secs(240);
+    let mut quiet_since = Instant::now();
+    let mut last = (0, 0);
+    let mut liar_log = Vec::new();
+    while attached.status(claim.id()).expect("status") != Status::False {
+        if Instant::now() > deadline {
+            let text = std::fs::read_to_string(&log).unwrap_or_default();
+            let tail: Vec<&str> = text.lines().rev().take(40).collect();
+            panic!(
+                "the game did not end in 240 s; the liar: {:#?}\nthe watcher's last lines: {tail:#?}",
+                &liar_log[liar_log.len().saturating_sub(40)..]
+            );
+        }
+        match liar.step() {
+            Ok(events) => liar_log.extend(events.into_iter().map(|e| format!("{e:?}"))),
+            Err(e) => liar_log.push(format!("error {e}")),
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        let now = (
+            probe.transaction_count(liar_addr).expect("nonce"),
+            probe.transaction_count(honest_addr).expect("nonce"),
+        );
+        if now != last {
+            last = now;
+            quiet_since = Instant::now();
+        } else if quiet_since.elapsed() > Duration::from_secs(8) {
+            probe.anvil_advance(1, 3601).expect("time passes");
+            quiet_since = Instant::now();
+        }
+    }
+    // The bridge refuses the wrong output.
+    let fin = RollupBridge::finalizeCall {
+        claimed: theft.root().into(),
+        final_: run.end(),
+        n: U256::from(run.steps()),
+    };
+    let r = probe
+        .call(liar_addr, bridge, fin.abi_encode().into())
+        .expect("call");
+    assert!(!r.success, "the bridge finalizes only True outputs");
+    let text = std::fs::read_to_string(&log).expect("log");
+    assert!(
+        text.contains("\"learned\"") && text.contains("the claimed root is wrong"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.contains("\"challenged\"") && l.contains("witness mips_step(")),
+        "the bisection ended in one MIPS step checked on chain: {text}"
+    );
+    eventually("the honest watcher has collected", || {
+        attached.credit(honest_addr).expect("credit").is_zero()
+            && probe.balance(honest_addr).expect("balance") > honest_start
+    });
+    println!(
+        "rollup output dispute over RPC: {} steps, liar {} tx, watcher {} tx, {:.1} s",
+        run.steps(),
+        probe.transaction_count(liar_addr).expect("nonce"),
+        probe.transaction_count(honest_addr).expect("nonce"),
+        started.elapsed().as_secs_f64()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The node restarted mid-game: after Bob's watcher challenged the stale exit, anvil is stopped
+/// (its state dumped) and, a few seconds later, started again from that state on the same port.
+/// The watcher keeps running through the outage — it logs failing rounds and retries, it does
+/// not exit — and finishes the game once the window passes: the exit is False, Bob collected,
+/// and he sent exactly six transactions (nothing twice).
+#[test]
+fn watcher_rides_out_a_node_restart() {
+    let dir = scratch("restart");
+    let state = dir.join("anvil-state.json");
+    let st = state.to_string_lossy().to_string();
+    let anvil = Anvil::start_with(None, &["--dump-state", &st]);
+    let (port, keys) = (anvil.port(), anvil.keys.clone());
+    let (_, f, d) = deployed(&anvil, "restart");
+    alice_claims_her_stale_exit(&anvil, &f, &keys[1]);
+    let bob_addr = anvil.address(2);
+    let log = dir.join("bob.log");
+    let mut bob = watch_with(
+        &anvil,
+        &keys[2],
+        &[
+            "--deployment",
+            &f,
+            "--claims",
+            "examples/channel/exit.ogs",
+            "--info",
+            "examples/channel/bob_later.json",
+        ],
+        &log,
+    );
+    let mut probe = anvil.chain(&[0]);
+    eventually("Bob's watcher challenges", || {
+        probe.transaction_count(bob_addr).expect("nonce") >= 1
+    });
+    anvil.stop();
+    assert!(state.exists(), "anvil dumped its state");
+    // Longer than the client's own retries (`RETRIES`, 6.2 s): whole rounds fail.
+    std::thread::sleep(Duration::from_secs(8));
+    assert!(
+        bob.0.try_wait().expect("wait").is_none(),
+        "the watcher is still running while the node is down"
+    );
+    let anvil = Anvil::start_with(Some(port), &["--load-state", &st]);
+    let mut probe = anvil.chain(&[0]);
+    assert_eq!(probe.transaction_count(bob_addr).expect("nonce"), 1);
+    probe.anvil_advance(1, 3601).expect("time passes");
+    let mut attached = Dispute::attach(anvil.chain(&[0]), &d).expect("attaches");
+    let exit = alice_exit_id();
+    eventually("the exit is False and Bob has collected", || {
+        attached.status(exit).expect("status") == Status::False
+            && attached.credit(bob_addr).expect("credit").is_zero()
+            && probe.transaction_count(bob_addr).expect("nonce") >= 6
+    });
+    std::thread::sleep(Duration::from_millis(1_000));
+    assert_eq!(probe.transaction_count(bob_addr).expect("nonce"), 6);
+    let text = std::fs::read_to_string(&log).expect("log");
+    assert!(
+        text.contains("\"error\"") && text.contains("retrying in"),
+        "the outage was logged: {text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A true reorg under the running watcher (`anvil_reorg`): the blocks after Alice's claim —
+/// Bob's challenge among them — are replaced by as many empty blocks, so the chain is as long
+/// as before but the challenge is gone. The watcher (re-reading its confirmation depth every
+/// round, asking the contract before every move) challenges again, and the exit ends False.
+/// Anvil mines a block every second here, so transactions can wait for two confirmations.
+#[test]
+fn watcher_challenges_again_after_anvil_reorg() {
+    let anvil = Anvil::start_with(None, &["--block-time", "1"]);
+    let (dir, f, d) = deployed(&anvil, "anvil-reorg");
+    alice_claims_her_stale_exit(&anvil, &f, &anvil.keys[1]);
+    let mut probe = anvil.chain(&[0]);
+    let claimed_at = probe.block_number().expect("block");
+    let bob_addr = anvil.address(2);
+    let log = dir.join("bob.log");
+    let _bob = watch_with(
+        &anvil,
+        &anvil.keys[2],
+        &[
+            "--deployment",
+            &f,
+            "--claims",
+            "examples/channel/exit.ogs",
+            "--info",
+            "examples/channel/bob_later.json",
+            "--confirmations",
+            "2",
+        ],
+        &log,
+    );
+    let mut attached = Dispute::attach(anvil.chain(&[0]), &d).expect("attaches");
+    let exit = alice_exit_id();
+    let challenged = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches("\"challenged\"")
+            .count()
+    };
+    eventually("Bob's watcher challenges", || challenged() >= 1);
+    let before = probe.block_number().expect("block");
+    probe.anvil_reorg(before - claimed_at).expect("anvil_reorg");
+    assert_eq!(
+        probe.block_number().expect("block"),
+        before,
+        "as long as before"
+    );
+    eventually("the watcher challenges again", || challenged() >= 2);
+    eventually("the challenge is on the new chain", || {
+        probe.transaction_count(bob_addr).expect("nonce") >= 1
+    });
+    probe.anvil_advance(1, 3601).expect("time passes");
     eventually("the exit is False", || {
         attached.status(exit).expect("status") == Status::False
     });

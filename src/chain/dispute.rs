@@ -435,16 +435,17 @@ impl<B: Backend> Dispute<B> {
     }
 
     /// Deploys one more contract from the deployer (e.g. a payout contract: creation code of
-    /// artifact `contract` followed by `args`, its ABI-encoded constructor arguments) and
-    /// records it among the deployment's contracts.
+    /// artifact `contract` followed by `args`, its ABI-encoded constructor arguments, sent with
+    /// `value` wei) and records it among the deployment's contracts.
     pub fn deploy_extra(
         &mut self,
         contract: &'static str,
         args: &[u8],
+        value: U256,
     ) -> Result<Address, DisputeError> {
         let mut code = bytecode(contract)?;
         code.extend_from_slice(args);
-        let (at, _) = self.chain.deploy(self.deployer, code.into(), U256::ZERO)?;
+        let (at, _) = self.chain.deploy(self.deployer, code.into(), value)?;
         self.contracts.0.insert(contract, at);
         Ok(at)
     }

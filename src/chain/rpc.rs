@@ -271,6 +271,24 @@ impl RpcChain {
         Ok(out)
     }
 
+    /// The logs `address` emitted in blocks `from..=to`, as `(block, log data)`, in chain order.
+    pub fn logs(
+        &mut self,
+        address: Address,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<(u64, alloy_primitives::LogData)>, ChainError> {
+        let filter = Filter::new().address(address).from_block(from).to_block(to);
+        let logs = self.retry("eth_getLogs", |p| {
+            let filter = filter.clone();
+            async move { p.get_logs(&filter).await }
+        })?;
+        Ok(logs
+            .into_iter()
+            .filter_map(|l| Some((l.block_number?, l.inner.data)))
+            .collect())
+    }
+
     /// How many transactions `addr` has sent (its next nonce).
     pub fn transaction_count(&mut self, addr: Address) -> Result<u64, ChainError> {
         self.retry("eth_getTransactionCount", |p| async move {
@@ -306,6 +324,18 @@ impl RpcChain {
     /// `evm_revert`; what a reorg does to the transactions of the dropped blocks).
     pub fn anvil_revert(&mut self, id: U256) -> Result<bool, ChainError> {
         self.retry("evm_revert", |p| async move { p.anvil_revert(id).await })
+    }
+
+    /// Replaces the last `depth` blocks by as many new, empty ones (anvil only: `anvil_reorg`):
+    /// the transactions of the replaced blocks are gone, the block number stays.
+    pub fn anvil_reorg(&mut self, depth: u64) -> Result<(), ChainError> {
+        self.retry("anvil_reorg", |p| async move {
+            p.anvil_reorg(alloy::rpc::types::anvil::ReorgOptions {
+                depth,
+                tx_block_pairs: vec![],
+            })
+            .await
+        })
     }
 
     /// Replaces the code at an address (anvil only: `anvil_setCode`).

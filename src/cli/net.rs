@@ -4,7 +4,7 @@
 use crate::chain::rpc::{signer_from_hex, signer_from_keystore, RpcChain};
 use crate::chain::{Backend, Deployment, Dispute};
 use alloy::signers::local::PrivateKeySigner;
-use alloy_primitives::U256;
+use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolConstructor;
 use anyhow::{anyhow, bail, Context, Result};
 use std::path::{Path, PathBuf};
@@ -66,6 +66,95 @@ pub struct DeployArgs {
     /// Blocks a transaction must be buried under before it counts.
     #[arg(long, default_value_t = 1)]
     confirmations: u64,
+    /// Also deploy a PlasmaChain whose blocks this address commits (the plasma operator).
+    #[arg(long)]
+    plasma_operator: Option<String>,
+    /// Also deploy a RollupBridge starting from this genesis state (JSON: `{"accounts":
+    /// [{"address": "0x…", "balance": "1000"}, …]}`, balances in wei as decimal strings); the
+    /// deployer funds it with the balances' sum.
+    #[arg(long)]
+    rollup_genesis: Option<PathBuf>,
+}
+
+/// Reads a rollup genesis file: `{"accounts": [{"address", "balance", "nonce"?}]}`. Every field
+/// is checked, and an error names the account and field it is about.
+pub(crate) fn read_genesis(path: &Path) -> Result<crate::systems::rollup::State> {
+    use crate::systems::rollup::{Account, State};
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the genesis file {}", path.display()))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    let at = |what: &str| format!("{}: {what}", path.display());
+    let obj = v
+        .as_object()
+        .ok_or_else(|| anyhow!(at("the top level must be an object with \"accounts\"")))?;
+    if let Some(k) = obj.keys().find(|k| *k != "accounts") {
+        bail!(at(&format!("unknown field {k:?} (only \"accounts\")")));
+    }
+    let list = obj
+        .get("accounts")
+        .and_then(|a| a.as_array())
+        .ok_or_else(|| anyhow!(at("\"accounts\" must be an array")))?;
+    let max = crate::systems::rollup::MAX_ACCOUNTS;
+    if list.is_empty() || list.len() > max {
+        bail!(at(&format!(
+            "{} accounts: a genesis holds 1 to {max}",
+            list.len()
+        )));
+    }
+    let mut accounts = Vec::with_capacity(list.len());
+    for (i, a) in list.iter().enumerate() {
+        let place = |f: &str| format!("accounts[{i}].{f}");
+        let o = a
+            .as_object()
+            .ok_or_else(|| anyhow!(at(&format!("accounts[{i}] must be an object"))))?;
+        if let Some(k) = o
+            .keys()
+            .find(|k| !["address", "balance", "nonce"].contains(&k.as_str()))
+        {
+            bail!(at(&format!(
+                "accounts[{i}]: unknown field {k:?} (address, balance, nonce)"
+            )));
+        }
+        let address: Address = o
+            .get("address")
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| anyhow!(at(&format!("{} must be a string", place("address")))))?
+            .parse()
+            .map_err(|e| anyhow!(at(&format!("{} is not an address: {e}", place("address")))))?;
+        let number = |f: &str, required: bool| -> Result<u64> {
+            match o.get(f) {
+                None if !required => Ok(0),
+                Some(serde_json::Value::String(t))
+                    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    t.parse().map_err(|_| {
+                        anyhow!(at(&format!("{} {t} does not fit in 64 bits", place(f))))
+                    })
+                }
+                Some(serde_json::Value::Number(n)) if n.as_u64().is_some() => {
+                    Ok(n.as_u64().unwrap_or_default())
+                }
+                _ => bail!(at(&format!(
+                    "{} must be a decimal string (or a non-negative integer)",
+                    place(f)
+                ))),
+            }
+        };
+        if accounts.iter().any(|a: &Account| a.address == address.0 .0) {
+            bail!(at(&format!(
+                "{} {address:#x} appears twice",
+                place("address")
+            )));
+        }
+        accounts.push(Account {
+            address: address.0 .0,
+            nonce: number("nonce", false)?,
+            balance: number("balance", true)?,
+            withdrawn: 0,
+        });
+    }
+    Ok(State { accounts })
 }
 
 /// Reads a deployment file.
@@ -79,6 +168,19 @@ pub(crate) fn read_deployment(path: &Path) -> Result<Deployment> {
 /// `ogs deploy`: the registry, every verifier and quantifier, the dispute contract, the MIPS
 /// step with its pre-image oracle and the channel payout contract, in one run.
 pub(crate) fn deploy(a: DeployArgs) -> Result<i32> {
+    // Every input is checked before anything is sent.
+    let bond: U256 = a
+        .bond
+        .parse()
+        .map_err(|e| anyhow!("--bond {:?} is not a wei amount: {e}", a.bond))?;
+    let operator: Option<Address> = match &a.plasma_operator {
+        Some(op) => Some(
+            op.parse()
+                .map_err(|e| anyhow!("--plasma-operator {op:?} is not an address: {e}"))?,
+        ),
+        None => None,
+    };
+    let genesis = a.rollup_genesis.as_deref().map(read_genesis).transpose()?;
     let signer = a.key.signer()?;
     let from = signer.address();
     let mut chain = RpcChain::connect(&a.rpc, vec![signer], a.confirmations)?;
@@ -98,10 +200,6 @@ pub(crate) fn deploy(a: DeployArgs) -> Result<i32> {
         );
         return Ok(0);
     }
-    let bond: U256 = a
-        .bond
-        .parse()
-        .map_err(|e| anyhow!("--bond {:?} is not a wei amount: {e}", a.bond))?;
     let start = chain.block_number()?;
     eprintln!(
         "deploying to chain {} from {from:#x} (bond {bond} wei, window {} s)",
@@ -113,7 +211,30 @@ pub(crate) fn deploy(a: DeployArgs) -> Result<i32> {
     let payout =
         crate::systems::channel::payout::ChannelPayout::constructorCall { dispute: d.address }
             .abi_encode();
-    d.deploy_extra("ChannelPayout", &payout)?;
+    d.deploy_extra("ChannelPayout", &payout, U256::ZERO)?;
+    if let Some(operator) = operator {
+        let args = crate::systems::plasma::payout::PlasmaChain::constructorCall {
+            dispute: d.address,
+            operator,
+        }
+        .abi_encode();
+        d.deploy_extra("PlasmaChain", &args, U256::ZERO)?;
+    }
+    if let Some(state) = genesis {
+        let facts =
+            crate::systems::rollup::trace_facts(&crate::systems::rollup::program::program())
+                .ok_or_else(|| anyhow!("the built-in rollup predicates define no trace"))?;
+        let args = crate::systems::rollup::bridge::RollupBridge::constructorCall {
+            dispute: d.address,
+            prestate: crate::systems::rollup::program::prestate()?,
+            traceGroup: facts.group,
+            traceIndex: facts.index,
+            genesisState: state.encode().into(),
+        }
+        .abi_encode();
+        d.deploy_extra("RollupBridge", &args, U256::from(state.total()))
+            .context("deploying the RollupBridge (does the deployer hold the genesis funds?)")?;
+    }
     let deployment = d.deployment(start)?;
     let json = serde_json::to_string_pretty(&deployment)?;
     std::fs::write(&a.out, json + "\n")
@@ -203,9 +324,15 @@ pub struct WatchArgs {
     /// The deployment file `ogs deploy` wrote.
     #[arg(long, default_value = "deployment.json")]
     deployment: PathBuf,
-    /// The claim files whose definitions the watched claims use.
-    #[arg(long, required = true)]
+    /// The claim files whose definitions the watched claims use (with --rollup-genesis and no
+    /// files: the built-in rollup predicates).
+    #[arg(long, required_unless_present = "rollup_genesis")]
     claims: Vec<PathBuf>,
+    /// Play the rollup output game too: the genesis state of the deployment's RollupBridge (the
+    /// file given to `ogs deploy --rollup-genesis`). The watcher follows the bridge's sealed
+    /// batches and runs the built-in rollup program on the inputs of every output claim.
+    #[arg(long)]
+    rollup_genesis: Option<PathBuf>,
     /// This party's local information (what it knows: signatures, blocks, runs).
     #[arg(long)]
     info: PathBuf,
@@ -236,18 +363,49 @@ pub struct WatchArgs {
 /// `ogs watch`: rounds of [`crate::dispute::watch::Watcher::step`] until killed. A failing
 /// round (the node away, an error answer) is logged and retried with backoff; it never exits.
 pub(crate) fn watch(a: WatchArgs) -> Result<i32> {
-    let program = super::load(&a.claims)?;
+    let program = if a.claims.is_empty() {
+        crate::systems::rollup::program::program()
+    } else {
+        super::load(&a.claims)?
+    };
+    if a.rollup_genesis.is_some() && crate::systems::rollup::trace_facts(&program).is_none() {
+        bail!("--rollup-genesis needs the rollup predicates: give --claims predicates/rollup.ogs (or no --claims)");
+    }
     let info = super::load_info(Some(&a.info))?;
     let d = read_deployment(&a.deployment)?;
     let signer = a.key.signer()?;
     let me = signer.address();
     let mut chain = RpcChain::connect(&a.rpc, vec![signer], a.confirmations)?;
     chain.set_receipt_timeout(std::time::Duration::from_secs(a.receipt_timeout));
-    let dispute = Dispute::attach(chain, &d)
+    let mut dispute = Dispute::attach(chain, &d)
         .with_context(|| format!("cannot use the deployment {}", a.deployment.display()))?;
     let from = a.from.unwrap_or(d.deploy_block);
+    let follower = match &a.rollup_genesis {
+        Some(path) => {
+            let genesis = read_genesis(path)?;
+            let bridge = d.contracts.get("RollupBridge").copied().ok_or_else(|| {
+                anyhow!(
+                    "{} has no RollupBridge: deploy with --rollup-genesis",
+                    a.deployment.display()
+                )
+            })?;
+            let f = crate::dispute::watch::rollup::RollupFollower::new(
+                &mut dispute.chain,
+                bridge,
+                genesis,
+                from,
+                a.confirmations,
+            )
+            .with_context(|| format!("cannot follow the RollupBridge at {bridge:#x}"))?;
+            Some(f)
+        }
+        None => None,
+    };
     let mut w =
         crate::dispute::watch::Watcher::new(dispute, &program, info, me, from, a.confirmations);
+    if let Some(f) = follower {
+        w = w.with_source(Box::new(f));
+    }
     let log = |kind: &str, claim: String, detail: &str| {
         if a.json {
             println!(

@@ -8,27 +8,66 @@
 //! below the last block it read, so a reorg is re-read) and asks the contract before each move
 //! whether it is still needed (the link already exists, the claim is decided). So it can be
 //! killed at any moment and restarted, and it never sends the same move twice. A claim it
-//! cannot decide (Unknown: no information) gets no move.
+//! cannot decide (Unknown: no information) gets no move. A move the contract would refuse (the
+//! simulation reverts) is not sent and is logged once as `refused`; the round goes on.
+//!
+//! Besides its local information file, a watcher can learn from the chain as it goes through
+//! [`Source`]s: [`rollup::RollupFollower`] follows a `RollupBridge`'s batches and runs the
+//! rollup program on the inputs of every output claim it sees, so it can play the output game.
+
+pub mod rollup;
 
 use crate::chain::dispute::{DisputeError, UniversalDispute};
 use crate::chain::rpc::RpcChain;
-use crate::chain::{Backend, Dispute, Status};
+use crate::chain::{Backend, Dispute, Receipt, Status};
 use crate::lang::Program;
 use crate::logic::eval::{ChallengeKind, Verdict};
 use crate::logic::{Claim, Evaluator, LocalInfo};
 use alloy_primitives::{Address, B256};
 use alloy_sol_types::SolCall;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Why a watcher's round failed (the next round tries again).
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    /// The dispute contract or the node.
+    #[error(transparent)]
+    Dispute(#[from] DisputeError),
+    /// The node.
+    #[error(transparent)]
+    Chain(#[from] crate::chain::ChainError),
+    /// A program a source runs to learn (the rollup program).
+    #[error(transparent)]
+    Program(#[from] crate::systems::rollup::program::ProgramError),
+    /// A source cannot follow what it was given.
+    #[error("{0}")]
+    Source(String),
+}
 
 /// One thing the watcher did or saw, for the log.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct WatchEvent {
-    /// `seen`, `challenged`, `claimed`, `witness`, `decided`, `paid`, `withdrew`, `error`.
+    /// `seen`, `learned`, `prepared`, `challenged`, `claimed`, `witness`, `refused`, `decided`,
+    /// `paid`, `withdrew`, `error`.
     pub kind: &'static str,
     /// The claim concerned (zero for a withdrawal).
     pub claim: B256,
     /// In words.
     pub detail: String,
+}
+
+/// Local information a watcher learns from the chain as it goes, beside its information file.
+pub trait Source {
+    /// Called every round, after the new transactions are read, with every claim seen so far:
+    /// reads what it needs from `chain` and adds what it learns to `info`. Returns what it did,
+    /// for the log.
+    fn learn(
+        &mut self,
+        chain: &mut RpcChain,
+        program: &Program,
+        claims: &BTreeMap<B256, Claim>,
+        info: &mut LocalInfo,
+    ) -> Result<Vec<WatchEvent>, WatchError>;
 }
 
 /// The watcher's view and its identity.
@@ -45,6 +84,12 @@ pub struct Watcher<'p> {
     next_block: u64,
     /// How many blocks back each step re-reads (reorgs).
     depth: u64,
+    /// Where it learns more as it goes.
+    sources: Vec<Box<dyn Source>>,
+    /// Moves the contract refused in simulation, `(claim, counter or claim)`, so each refusal
+    /// is logged once. They are tried again every round (a simulation costs nothing, and the
+    /// chain may have changed).
+    refused: BTreeSet<(B256, B256)>,
 }
 
 impl<'p> Watcher<'p> {
@@ -68,7 +113,15 @@ impl<'p> Watcher<'p> {
             pairs: Vec::new(),
             next_block: start_block,
             depth,
+            sources: Vec::new(),
+            refused: BTreeSet::new(),
         }
+    }
+
+    /// Adds a source of local information learned from the chain.
+    pub fn with_source(mut self, source: Box<dyn Source>) -> Self {
+        self.sources.push(source);
+        self
     }
 
     /// The deployed contracts on the chain.
@@ -77,9 +130,17 @@ impl<'p> Watcher<'p> {
     }
 
     /// One round: read new transactions, act on every open claim, settle and collect.
-    pub fn step(&mut self) -> Result<Vec<WatchEvent>, DisputeError> {
+    pub fn step(&mut self) -> Result<Vec<WatchEvent>, WatchError> {
         let mut out = Vec::new();
         self.read(&mut out)?;
+        for s in &mut self.sources {
+            out.extend(s.learn(
+                &mut self.d.chain,
+                self.program,
+                &self.claims,
+                &mut self.info,
+            )?);
+        }
         self.act(&mut out)?;
         self.settle(&mut out)?;
         Ok(out)
@@ -142,7 +203,10 @@ impl<'p> Watcher<'p> {
                     let counter = challenge.counter.clone();
                     if challenge.kind == ChallengeKind::Negation && !challenge.via_unfold {
                         if self.status(counter.id()) == Status::None {
-                            self.d.claim(self.me, &counter)?;
+                            let r = self.d.claim(self.me, &counter);
+                            if !self.sent((id, counter.id()), r, out)? {
+                                continue;
+                            }
                             out.push(WatchEvent {
                                 kind: "claimed",
                                 claim: counter.id(),
@@ -162,8 +226,14 @@ impl<'p> Watcher<'p> {
                         .witness_for(&counter)
                         .map(<[u8]>::to_vec)
                         .unwrap_or_default();
+                    if !w.is_empty() {
+                        self.prepare(&counter, out);
+                    }
                     let how = super::how_against(self.program, &c, &challenge.kind);
-                    self.d.challenge(self.me, &c, &how, &counter, &w)?;
+                    let r = self.d.challenge(self.me, &c, &how, &counter, &w);
+                    if !self.sent((id, counter.id()), r, out)? {
+                        continue;
+                    }
                     out.push(WatchEvent {
                         kind: "challenged",
                         claim: id,
@@ -176,7 +246,11 @@ impl<'p> Watcher<'p> {
                     let mine = self.d.owner_of(id)?.is_some_and(|o| o.claimer == self.me);
                     if let (true, Some(w)) = (mine, evidence.witness_for(&c)) {
                         let w = w.to_vec();
-                        self.d.decide_by_witness(self.me, &c, &w)?;
+                        self.prepare(&c, out);
+                        let r = self.d.decide_by_witness(self.me, &c, &w);
+                        if !self.sent((id, id), r, out)? {
+                            continue;
+                        }
                         out.push(WatchEvent {
                             kind: "witness",
                             claim: id,
@@ -188,6 +262,55 @@ impl<'p> Watcher<'p> {
             }
         }
         Ok(())
+    }
+
+    /// Puts on chain what using a witness of `c` needs first (the rollup system loads the
+    /// pre-image part a MIPS step reads into the oracle).
+    fn prepare(&mut self, c: &Claim, out: &mut Vec<WatchEvent>) {
+        let (chain, contracts) = self.d.parts();
+        let done = crate::systems::before_witness(
+            chain,
+            contracts,
+            self.me,
+            c,
+            &self.program.registry,
+            &self.info,
+        );
+        for p in done {
+            let detail = match p.result {
+                Ok(gas) => format!("{} ({gas} gas)", p.what),
+                Err(e) => format!("{}: {e}", p.what),
+            };
+            out.push(WatchEvent {
+                kind: "prepared",
+                claim: c.id(),
+                detail,
+            });
+        }
+    }
+
+    /// Whether a move went through. A move the contract refuses is noted (once) and skipped,
+    /// not fatal: the rest of the round goes on. Other failures (the node) end the round.
+    fn sent(
+        &mut self,
+        key: (B256, B256),
+        r: Result<Receipt, DisputeError>,
+        out: &mut Vec<WatchEvent>,
+    ) -> Result<bool, DisputeError> {
+        match r {
+            Ok(_) => Ok(true),
+            Err(DisputeError::Reverted(why, _)) => {
+                if self.refused.insert(key) {
+                    out.push(WatchEvent {
+                        kind: "refused",
+                        claim: key.0,
+                        detail: format!("the contract would revert: {why}; not sent"),
+                    });
+                }
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn settle(&mut self, out: &mut Vec<WatchEvent>) -> Result<(), DisputeError> {
@@ -206,19 +329,25 @@ impl<'p> Watcher<'p> {
                 && cs == Status::Undecided
                 && self.d.can_time_out(c)
             {
-                self.d.decide_by_timeout(self.me, c)?;
-                out.push(decided(c, "True by timeout"));
+                let r = self.d.decide_by_timeout(self.me, c);
+                if self.sent((c, c), r, out)? {
+                    out.push(decided(c, "True by timeout"));
+                }
             }
             let cs = self.status(c);
             if opened && ts == Status::Undecided && cs == Status::True {
-                self.d.decide_by_contradiction(self.me, t, c)?;
-                out.push(decided(t, "False by contradiction"));
+                let r = self.d.decide_by_contradiction(self.me, t, c);
+                if self.sent((t, c), r, out)? {
+                    out.push(decided(t, "False by contradiction"));
+                }
             } else if cs == Status::False
                 && self.d.owner_of(t)?.is_some_and(|o| o.claimer == self.me)
                 && self.d.links_open(t, c)
             {
-                self.d.release(self.me, t, c)?;
-                out.push(decided(t, "released a False challenge"));
+                let r = self.d.release(self.me, t, c);
+                if self.sent((t, c), r, out)? {
+                    out.push(decided(t, "released a False challenge"));
+                }
             }
         }
         for (id, c) in self.claims.clone() {
@@ -233,12 +362,16 @@ impl<'p> Watcher<'p> {
                     .owner_of(neg.id())?
                     .is_some_and(|o| o.claimer == self.me);
                 if by_me && self.status(neg.id()) == Status::True {
-                    self.d.decide_by_negation(self.me, &c)?;
-                    out.push(decided(id, "False by its True negation"));
+                    let r = self.d.decide_by_negation(self.me, &c);
+                    if self.sent((id, neg.id()), r, out)? {
+                        out.push(decided(id, "False by its True negation"));
+                    }
                 }
             } else if owner.is_some_and(|o| o.claimer == self.me) && self.d.can_time_out(id) {
-                self.d.decide_by_timeout(self.me, id)?;
-                out.push(decided(id, "True by timeout"));
+                let r = self.d.decide_by_timeout(self.me, id);
+                if self.sent((id, id), r, out)? {
+                    out.push(decided(id, "True by timeout"));
+                }
             }
         }
         for id in self.claims.keys().copied().collect::<Vec<_>>() {
@@ -247,16 +380,26 @@ impl<'p> Watcher<'p> {
                 .owner_of(id)?
                 .is_some_and(|o| o.payee == Some(self.me) && !o.paid)
             {
-                self.d.payout(self.me, id)?;
-                out.push(WatchEvent {
-                    kind: "paid",
-                    claim: id,
-                    detail: "bond credited".into(),
-                });
+                let r = self.d.payout(self.me, id);
+                if self.sent((id, B256::ZERO), r, out)? {
+                    out.push(WatchEvent {
+                        kind: "paid",
+                        claim: id,
+                        detail: "bond credited".into(),
+                    });
+                }
             }
         }
+        // Withdrawn once the round has nothing else to do, so a settlement that pays over many
+        // rounds ends in one withdrawal rather than one per round.
+        let acted = out.iter().any(|e| {
+            matches!(
+                e.kind,
+                "challenged" | "claimed" | "witness" | "decided" | "paid"
+            )
+        });
         let amount = self.d.credit(self.me)?;
-        if !amount.is_zero() {
+        if !amount.is_zero() && !acted {
             self.d.withdraw(self.me)?;
             out.push(WatchEvent {
                 kind: "withdrew",
