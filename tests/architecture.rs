@@ -208,6 +208,14 @@ impl Backend for Recorder {
     fn code(&mut self, addr: Address) -> Result<Bytes, ChainError> {
         Backend::code(&mut self.chain, addr)
     }
+    fn logs(
+        &mut self,
+        address: Address,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<ogs::chain::Emitted>, ChainError> {
+        Backend::logs(&mut self.chain, address, from, to)
+    }
 }
 
 /// The names registered on chain by the deployment are exactly the Rust registry's, each

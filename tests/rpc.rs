@@ -180,16 +180,30 @@ fn deployed_in(
     (dir, f, d)
 }
 
-/// The id of the README's stale exit `alice_exit()`.
-fn alice_exit_id() -> alloy_primitives::B256 {
+/// The README's channel exit claims.
+fn exit_program() -> ogs::lang::Program {
     check_files(
         &[PathBuf::from("examples/channel/exit.ogs")],
         &ogs::systems::standard(),
     )
     .unwrap_or_else(|e| panic!("{}", e.render(false)))
-    .compile_claim("alice_exit()")
-    .expect("compiles")
-    .id()
+}
+
+/// A party's local information from `examples/channel/`.
+fn channel_info(file: &str) -> LocalInfo {
+    LocalInfo::from_json(
+        &std::fs::read_to_string(format!("examples/channel/{file}")).expect("info"),
+        ogs::systems::standard().info_sections(),
+    )
+    .expect("valid")
+}
+
+/// The id of the README's stale exit `alice_exit()`.
+fn alice_exit_id() -> alloy_primitives::B256 {
+    exit_program()
+        .compile_claim("alice_exit()")
+        .expect("compiles")
+        .id()
 }
 
 /// Alice (`key`) claims her stale exit with `ogs send`.
@@ -285,18 +299,8 @@ fn deploy_writes_a_deployment_and_refuses_changed_code() {
 #[test]
 fn readme_channel_dispute_over_rpc_matches_the_embedded_evm() {
     let anvil = Anvil::start();
-    let p = check_files(
-        &[PathBuf::from("examples/channel/exit.ogs")],
-        &ogs::systems::standard(),
-    )
-    .unwrap_or_else(|e| panic!("{}", e.render(false)));
-    let info = |f: &str| {
-        LocalInfo::from_json(
-            &std::fs::read_to_string(format!("examples/channel/{f}")).expect("info"),
-            ogs::systems::standard().info_sections(),
-        )
-        .expect("valid")
-    };
+    let p = exit_program();
+    let info = channel_info;
     let exit = p.compile_claim("alice_exit()").expect("compiles");
     let Ok(Verdict::False {
         challenge,
@@ -914,5 +918,137 @@ fn watcher_challenges_again_after_anvil_reorg() {
     eventually("the exit is False", || {
         attached.status(exit).expect("status") == Status::False
     });
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every move two watchers made, as `(who, kind, claim, gas)`, and the exit's final status.
+type Played = (
+    Vec<(&'static str, &'static str, alloy_primitives::B256, u64)>,
+    Status,
+);
+
+/// Alice claims her stale exit; her watcher and Bob's then take turns (Alice's first) until
+/// neither moves; the window passes (`advance`) once; they go on until neither moves twice.
+fn two_watchers<'p, B: Backend>(
+    mut alice: ogs::dispute::watch::Watcher<'p, B>,
+    mut bob: ogs::dispute::watch::Watcher<'p, B>,
+    alice_addr: Address,
+    exit: &ogs::logic::Claim,
+    mut advance: impl FnMut(),
+) -> Played {
+    let gas = alice
+        .dispute()
+        .claim(alice_addr, exit)
+        .expect("claim")
+        .gas_used;
+    let mut moves = vec![("alice", "claim", exit.id(), gas)];
+    let (mut quiet, mut advanced) = (0, false);
+    for _ in 0..40 {
+        let mut moved = false;
+        for (name, w) in [("alice", &mut alice), ("bob", &mut bob)] {
+            for e in w.step().expect("a round") {
+                if let Some(g) = e.gas {
+                    moves.push((name, e.kind, e.claim, g));
+                    moved = true;
+                }
+            }
+        }
+        quiet = if moved { 0 } else { quiet + 1 };
+        if quiet == 1 && !advanced {
+            advance();
+            advanced = true;
+        } else if quiet >= 2 && advanced {
+            break;
+        }
+    }
+    let status = alice.dispute().status(exit.id()).expect("status");
+    (moves, status)
+}
+
+/// The README's channel dispute played by two watchers — Alice's from her information (she
+/// believes her exit), Bob's from his (he holds the later update) — over JSON-RPC against
+/// anvil and on the embedded EVM, the same watcher code on both: the same moves in the same
+/// order, the same gas for every transaction, the same outcome (the exit False).
+#[test]
+fn two_watchers_play_the_readme_dispute_alike_over_rpc_and_embedded() {
+    use ogs::dispute::watch::Watcher;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let p = exit_program();
+    let info = channel_info;
+    let exit = p.compile_claim("alice_exit()").expect("compiles");
+    let anvil = Anvil::start();
+    let (dir, _, d) = deployed(&anvil, "two-watchers");
+    let (alice, bob) = (anvil.address(1), anvil.address(2));
+
+    let mut probe = anvil.chain(&[0]);
+    let on_node = two_watchers(
+        Watcher::new(
+            Dispute::attach(anvil.chain(&[1]), &d).expect("attaches"),
+            &p,
+            info("alice.json"),
+            alice,
+            d.deploy_block,
+            1,
+        ),
+        Watcher::new(
+            Dispute::attach(anvil.chain(&[2]), &d).expect("attaches"),
+            &p,
+            info("bob_later.json"),
+            bob,
+            d.deploy_block,
+            1,
+        ),
+        alice,
+        &exit,
+        || probe.anvil_advance(1, 3601).expect("time passes"),
+    );
+
+    let chain = Rc::new(RefCell::new(ogs::chain::Chain::new()));
+    let plan = ogs::systems::deploy_plan(&ogs::systems::standard());
+    let deployer = Address::repeat_byte(0xd0);
+    let mut embedded =
+        Dispute::deploy_on(chain.clone(), deployer, &plan, d.bond, d.window).expect("deploys");
+    let local_d = embedded.deployment(0).expect("deployment");
+    for a in [alice, bob] {
+        chain
+            .borrow_mut()
+            .set_balance(a, U256::from(10u128.pow(21)));
+    }
+    let embedded_run = two_watchers(
+        Watcher::new(
+            Dispute::attach(chain.clone(), &local_d).expect("attaches"),
+            &p,
+            info("alice.json"),
+            alice,
+            0,
+            1,
+        ),
+        Watcher::new(
+            Dispute::attach(chain.clone(), &local_d).expect("attaches"),
+            &p,
+            info("bob_later.json"),
+            bob,
+            0,
+            1,
+        ),
+        alice,
+        &exit,
+        || chain.borrow_mut().advance(1, 3601),
+    );
+    assert_eq!(
+        on_node.1,
+        Status::False,
+        "the stale exit is False: {on_node:#?}"
+    );
+    assert!(
+        on_node
+            .0
+            .iter()
+            .any(|m| m.0 == "alice" && m.1 == "challenged"),
+        "Alice's watcher defends her exit (it disputes Bob's counter-claim): {on_node:#?}"
+    );
+    assert_eq!(on_node, embedded_run, "same moves, gas and outcome");
+    println!("two watchers over RPC: {:#?}", on_node.0);
     let _ = std::fs::remove_dir_all(&dir);
 }

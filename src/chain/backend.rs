@@ -5,7 +5,22 @@
 //! ([`super::rpc::RpcChain`]).
 
 use super::evm::{ChainError, Receipt};
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, Bytes, LogData, B256, U256};
+
+/// A log a contract emitted, with where it came from: what a watcher rebuilds the disputes
+/// from (the dispute contract's events name claims by id; the calldata of the transaction
+/// that emitted them holds the claims themselves).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Emitted {
+    /// The block it is in.
+    pub block: u64,
+    /// The transaction that emitted it.
+    pub tx: B256,
+    /// The log's topics and data.
+    pub data: LogData,
+    /// The calldata of that transaction (its initcode for a deployment).
+    pub input: Bytes,
+}
 
 /// A chain ogs can act on.
 pub trait Backend {
@@ -37,6 +52,60 @@ pub trait Backend {
     fn balance(&mut self, addr: Address) -> Result<U256, ChainError>;
     /// The runtime code at an address (empty for an account without code).
     fn code(&mut self, addr: Address) -> Result<Bytes, ChainError>;
+    /// The logs `address` emitted in blocks `from..=to`, in chain order.
+    fn logs(&mut self, address: Address, from: u64, to: u64) -> Result<Vec<Emitted>, ChainError>;
+}
+
+/// One chain several parties act on at once (e.g. two watchers on the embedded EVM): each
+/// holds a clone of the handle.
+impl<B: Backend> Backend for std::rc::Rc<std::cell::RefCell<B>> {
+    fn chain_id(&self) -> u64 {
+        self.borrow().chain_id()
+    }
+    fn send(
+        &mut self,
+        from: Address,
+        to: Address,
+        value: U256,
+        data: Bytes,
+    ) -> Result<Receipt, ChainError> {
+        self.borrow_mut().send(from, to, value, data)
+    }
+    fn call(&mut self, from: Address, to: Address, data: Bytes) -> Result<Receipt, ChainError> {
+        self.borrow_mut().call(from, to, data)
+    }
+    fn deploy(
+        &mut self,
+        from: Address,
+        code: Bytes,
+        value: U256,
+    ) -> Result<(Address, Receipt), ChainError> {
+        self.borrow_mut().deploy(from, code, value)
+    }
+    fn timestamp(&mut self) -> Result<u64, ChainError> {
+        self.borrow_mut().timestamp()
+    }
+    fn block_number(&mut self) -> Result<u64, ChainError> {
+        self.borrow_mut().block_number()
+    }
+    fn balance(&mut self, addr: Address) -> Result<U256, ChainError> {
+        self.borrow_mut().balance(addr)
+    }
+    fn code(&mut self, addr: Address) -> Result<Bytes, ChainError> {
+        self.borrow_mut().code(addr)
+    }
+    fn logs(&mut self, address: Address, from: u64, to: u64) -> Result<Vec<Emitted>, ChainError> {
+        self.borrow_mut().logs(address, from, to)
+    }
+}
+
+impl<B: DevBackend> DevBackend for std::rc::Rc<std::cell::RefCell<B>> {
+    fn set_balance(&mut self, addr: Address, wei: U256) {
+        self.borrow_mut().set_balance(addr, wei)
+    }
+    fn advance(&mut self, blocks: u64, seconds: u64) {
+        self.borrow_mut().advance(blocks, seconds)
+    }
 }
 
 /// Powers only a development chain has: tests and simulations use them to fund parties and
@@ -83,6 +152,9 @@ impl Backend for super::Chain {
     }
     fn code(&mut self, addr: Address) -> Result<Bytes, ChainError> {
         Ok(super::Chain::code(self, addr))
+    }
+    fn logs(&mut self, address: Address, from: u64, to: u64) -> Result<Vec<Emitted>, ChainError> {
+        Ok(super::Chain::logs(self, address, from, to))
     }
 }
 

@@ -77,6 +77,10 @@ pub struct Chain {
     evm: Evm,
     /// Wei per gas that senders of transactions pay.
     gas_price: u128,
+    /// Every log emitted so far, by emitter (what `eth_getLogs` answers on a node).
+    emitted: Vec<(Address, super::backend::Emitted)>,
+    /// Transactions executed so far (their ids are hashes of this counter).
+    txs: u64,
 }
 
 impl Default for Chain {
@@ -102,7 +106,12 @@ impl Chain {
                 b.basefee = 0;
             })
             .build_mainnet();
-        Chain { evm, gas_price: 0 }
+        Chain {
+            evm,
+            gas_price: 0,
+            emitted: Vec::new(),
+            txs: 0,
+        }
     }
 
     fn db(&mut self) -> &mut Db {
@@ -225,6 +234,33 @@ impl Chain {
         }
     }
 
+    /// Keeps the logs of a committed transaction for [`Chain::logs`].
+    fn keep_logs(&mut self, r: &Receipt, input: &Bytes) {
+        self.txs += 1;
+        let tx = alloy_primitives::keccak256(self.txs.to_be_bytes());
+        let block = self.block_number();
+        for l in &r.logs {
+            self.emitted.push((
+                l.address,
+                super::backend::Emitted {
+                    block,
+                    tx,
+                    data: l.data.clone(),
+                    input: input.clone(),
+                },
+            ));
+        }
+    }
+
+    /// The logs `address` emitted in blocks `from..=to`, in order.
+    pub fn logs(&self, address: Address, from: u64, to: u64) -> Vec<super::backend::Emitted> {
+        self.emitted
+            .iter()
+            .filter(|(a, e)| *a == address && (from..=to).contains(&e.block))
+            .map(|(_, e)| e.clone())
+            .collect()
+    }
+
     /// Sends a transaction and commits its effects (a revert commits only the gas).
     pub fn send(
         &mut self,
@@ -233,12 +269,14 @@ impl Chain {
         value: U256,
         data: Bytes,
     ) -> Result<Receipt, ChainError> {
-        let tx = self.tx(from, TxKind::Call(to), value, data, self.gas_price)?;
+        let tx = self.tx(from, TxKind::Call(to), value, data.clone(), self.gas_price)?;
         let r = self
             .evm
             .transact_commit(tx)
             .map_err(|e| ChainError::Invalid(format!("{e:?}")))?;
-        Ok(Self::receipt(r))
+        let r = Self::receipt(r);
+        self.keep_logs(&r, &data);
+        Ok(r)
     }
 
     /// Runs a call without committing anything (an `eth_call`).
@@ -258,12 +296,19 @@ impl Chain {
         initcode: Bytes,
         value: U256,
     ) -> Result<(Address, Receipt), ChainError> {
-        let tx = self.tx(from, TxKind::Create, value, initcode, self.gas_price)?;
+        let tx = self.tx(
+            from,
+            TxKind::Create,
+            value,
+            initcode.clone(),
+            self.gas_price,
+        )?;
         let r = self
             .evm
             .transact_commit(tx)
             .map_err(|e| ChainError::Invalid(format!("{e:?}")))?;
         let r = Self::receipt(r);
+        self.keep_logs(&r, &initcode);
         match r.created {
             Some(a) if r.success => Ok((a, r)),
             _ => Err(ChainError::Deploy(r.halt.clone().unwrap_or_else(|| {

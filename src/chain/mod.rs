@@ -11,7 +11,7 @@ pub mod dispute;
 mod evm;
 pub mod rpc;
 
-pub use backend::{Backend, DevBackend};
+pub use backend::{Backend, DevBackend, Emitted};
 pub use clock::Clock;
 pub use dispute::{
     ClaimOwner, Deploy, DeployPlan, Deployment, Dispute, DisputeError, DisputeEvent, How, Status,

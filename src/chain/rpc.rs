@@ -13,7 +13,7 @@
 //! Requests the transport fails are retried with backoff (`RETRIES` times); a node that keeps
 //! failing is an error naming the request, never a guess.
 
-use super::backend::Backend;
+use super::backend::{Backend, Emitted};
 use super::evm::{ChainError, Receipt};
 use alloy::consensus::Transaction as _;
 use alloy::network::{EthereumWallet, TransactionBuilder};
@@ -241,54 +241,6 @@ impl RpcChain {
         })
     }
 
-    /// The transactions that emitted logs of `address` in blocks `from..=to`, as
-    /// `(block, transaction hash, its calldata)`, in chain order, each transaction once.
-    pub fn transactions_with_logs(
-        &mut self,
-        address: Address,
-        from: u64,
-        to: u64,
-    ) -> Result<Vec<(u64, B256, Bytes)>, ChainError> {
-        let filter = Filter::new().address(address).from_block(from).to_block(to);
-        let logs = self.retry("eth_getLogs", |p| {
-            let filter = filter.clone();
-            async move { p.get_logs(&filter).await }
-        })?;
-        let mut out: Vec<(u64, B256, Bytes)> = Vec::new();
-        for l in logs {
-            let (Some(block), Some(hash)) = (l.block_number, l.transaction_hash) else {
-                continue;
-            };
-            if out.iter().any(|(_, h, _)| *h == hash) {
-                continue;
-            }
-            let tx = self.retry("eth_getTransactionByHash", |p| async move {
-                p.get_transaction_by_hash(hash).await
-            })?;
-            let Some(tx) = tx else { continue };
-            out.push((block, hash, tx.input().clone()));
-        }
-        Ok(out)
-    }
-
-    /// The logs `address` emitted in blocks `from..=to`, as `(block, log data)`, in chain order.
-    pub fn logs(
-        &mut self,
-        address: Address,
-        from: u64,
-        to: u64,
-    ) -> Result<Vec<(u64, alloy_primitives::LogData)>, ChainError> {
-        let filter = Filter::new().address(address).from_block(from).to_block(to);
-        let logs = self.retry("eth_getLogs", |p| {
-            let filter = filter.clone();
-            async move { p.get_logs(&filter).await }
-        })?;
-        Ok(logs
-            .into_iter()
-            .filter_map(|l| Some((l.block_number?, l.inner.data)))
-            .collect())
-    }
-
     /// How many transactions `addr` has sent (its next nonce).
     pub fn transaction_count(&mut self, addr: Address) -> Result<u64, ChainError> {
         self.retry("eth_getTransactionCount", |p| async move {
@@ -438,5 +390,40 @@ impl Backend for RpcChain {
 
     fn code(&mut self, addr: Address) -> Result<Bytes, ChainError> {
         self.retry("eth_getCode", |p| async move { p.get_code_at(addr).await })
+    }
+
+    fn logs(&mut self, address: Address, from: u64, to: u64) -> Result<Vec<Emitted>, ChainError> {
+        let filter = Filter::new().address(address).from_block(from).to_block(to);
+        let logs = self.retry("eth_getLogs", |p| {
+            let filter = filter.clone();
+            async move { p.get_logs(&filter).await }
+        })?;
+        let mut inputs: std::collections::HashMap<B256, Bytes> = Default::default();
+        let mut out = Vec::with_capacity(logs.len());
+        for l in logs {
+            let (Some(block), Some(tx)) = (l.block_number, l.transaction_hash) else {
+                continue;
+            };
+            let input = match inputs.get(&tx) {
+                Some(i) => i.clone(),
+                None => {
+                    let found = self.retry("eth_getTransactionByHash", |p| async move {
+                        p.get_transaction_by_hash(tx).await
+                    })?;
+                    // Gone between the two requests (a reorg): the next read sees the new chain.
+                    let Some(found) = found else { continue };
+                    let i = found.input().clone();
+                    inputs.insert(tx, i.clone());
+                    i
+                }
+            };
+            out.push(Emitted {
+                block,
+                tx,
+                data: l.inner.data,
+                input,
+            });
+        }
+        Ok(out)
     }
 }

@@ -406,23 +406,29 @@ pub(crate) fn watch(a: WatchArgs) -> Result<i32> {
     if let Some(f) = follower {
         w = w.with_source(Box::new(f));
     }
-    let log = |kind: &str, claim: String, detail: &str| {
+    let log = |kind: &str, claim: String, detail: &str, gas: Option<u64>| {
         if a.json {
             println!(
                 "{}",
-                serde_json::json!({ "event": kind, "claim": claim, "detail": detail })
+                serde_json::json!({ "event": kind, "claim": claim, "detail": detail, "gas": gas })
             );
         } else {
-            println!("[watch] {kind:<10} {claim} {detail}");
+            let gas = gas.map(|g| format!(" ({g} gas)")).unwrap_or_default();
+            println!("[watch] {kind:<10} {claim} {detail}{gas}");
         }
     };
-    log("started", format!("{me:#x}"), &format!("from block {from}"));
+    log(
+        "started",
+        format!("{me:#x}"),
+        &format!("from block {from}"),
+        None,
+    );
     let mut backoff = a.interval;
     loop {
         match w.step() {
             Ok(events) => {
                 for e in events {
-                    log(e.kind, format!("{:#x}", e.claim), &e.detail);
+                    log(e.kind, format!("{:#x}", e.claim), &e.detail, e.gas);
                 }
                 backoff = a.interval;
             }
@@ -431,6 +437,7 @@ pub(crate) fn watch(a: WatchArgs) -> Result<i32> {
                     "error",
                     String::new(),
                     &format!("{e} (retrying in {backoff} ms)"),
+                    None,
                 );
                 backoff = (backoff * 2).min(60_000);
             }

@@ -18,7 +18,6 @@
 pub mod rollup;
 
 use crate::chain::dispute::{DisputeError, UniversalDispute};
-use crate::chain::rpc::RpcChain;
 use crate::chain::{Backend, Dispute, Receipt, Status};
 use crate::lang::Program;
 use crate::logic::eval::{ChallengeKind, Verdict};
@@ -52,6 +51,8 @@ pub struct WatchEvent {
     pub kind: &'static str,
     /// The claim concerned (zero for a withdrawal).
     pub claim: B256,
+    /// Gas of the transaction, for a move that sent one.
+    pub gas: Option<u64>,
     /// In words.
     pub detail: String,
 }
@@ -63,16 +64,17 @@ pub trait Source {
     /// for the log.
     fn learn(
         &mut self,
-        chain: &mut RpcChain,
+        chain: &mut dyn Backend,
         program: &Program,
         claims: &BTreeMap<B256, Claim>,
         info: &mut LocalInfo,
     ) -> Result<Vec<WatchEvent>, WatchError>;
 }
 
-/// The watcher's view and its identity.
-pub struct Watcher<'p> {
-    d: Dispute<RpcChain>,
+/// The watcher's view and its identity, on any chain (a JSON-RPC node for `ogs watch`; the
+/// embedded EVM in simulations and tests).
+pub struct Watcher<'p, B: Backend> {
+    d: Dispute<B>,
     program: &'p Program,
     info: LocalInfo,
     me: Address,
@@ -92,10 +94,10 @@ pub struct Watcher<'p> {
     refused: BTreeSet<(B256, B256)>,
 }
 
-impl<'p> Watcher<'p> {
+impl<'p, B: Backend> Watcher<'p, B> {
     /// A watcher acting as `me` (one of the chain's signers) from `start_block` on.
     pub fn new(
-        d: Dispute<RpcChain>,
+        d: Dispute<B>,
         program: &'p Program,
         info: LocalInfo,
         me: Address,
@@ -125,7 +127,7 @@ impl<'p> Watcher<'p> {
     }
 
     /// The deployed contracts on the chain.
-    pub fn dispute(&mut self) -> &mut Dispute<RpcChain> {
+    pub fn dispute(&mut self) -> &mut Dispute<B> {
         &mut self.d
     }
 
@@ -153,7 +155,13 @@ impl<'p> Watcher<'p> {
             return Ok(());
         }
         let address = self.d.address;
-        for (_, _, input) in self.d.chain.transactions_with_logs(address, from, latest)? {
+        let mut txs: Vec<(B256, alloy_primitives::Bytes)> = Vec::new();
+        for e in self.d.chain.logs(address, from, latest)? {
+            if !txs.iter().any(|(t, _)| *t == e.tx) {
+                txs.push((e.tx, e.input));
+            }
+        }
+        for (_, input) in txs {
             let mut found = Vec::new();
             if let Ok(c) = UniversalDispute::claimCall::abi_decode(&input) {
                 found.extend(Claim::decode(&c.enc).ok());
@@ -171,6 +179,7 @@ impl<'p> Watcher<'p> {
                 if !self.claims.contains_key(&c.id()) {
                     out.push(WatchEvent {
                         kind: "seen",
+                        gas: None,
                         claim: c.id(),
                         detail: self.program.show(&c),
                     });
@@ -204,11 +213,12 @@ impl<'p> Watcher<'p> {
                     if challenge.kind == ChallengeKind::Negation && !challenge.via_unfold {
                         if self.status(counter.id()) == Status::None {
                             let r = self.d.claim(self.me, &counter);
-                            if !self.sent((id, counter.id()), r, out)? {
+                            let Some(gas) = self.sent((id, counter.id()), r, out)? else {
                                 continue;
-                            }
+                            };
                             out.push(WatchEvent {
                                 kind: "claimed",
+                                gas: Some(gas),
                                 claim: counter.id(),
                                 detail: format!("its negation: {}", self.program.show(&counter)),
                             });
@@ -231,11 +241,12 @@ impl<'p> Watcher<'p> {
                     }
                     let how = super::how_against(self.program, &c, &challenge.kind);
                     let r = self.d.challenge(self.me, &c, &how, &counter, &w);
-                    if !self.sent((id, counter.id()), r, out)? {
+                    let Some(gas) = self.sent((id, counter.id()), r, out)? else {
                         continue;
-                    }
+                    };
                     out.push(WatchEvent {
                         kind: "challenged",
+                        gas: Some(gas),
                         claim: id,
                         detail: format!("with {}", self.program.show(&counter)),
                     });
@@ -248,11 +259,12 @@ impl<'p> Watcher<'p> {
                         let w = w.to_vec();
                         self.prepare(&c, out);
                         let r = self.d.decide_by_witness(self.me, &c, &w);
-                        if !self.sent((id, id), r, out)? {
+                        let Some(gas) = self.sent((id, id), r, out)? else {
                             continue;
-                        }
+                        };
                         out.push(WatchEvent {
                             kind: "witness",
+                            gas: Some(gas),
                             claim: id,
                             detail: "shown".into(),
                         });
@@ -283,31 +295,33 @@ impl<'p> Watcher<'p> {
             };
             out.push(WatchEvent {
                 kind: "prepared",
+                gas: None,
                 claim: c.id(),
                 detail,
             });
         }
     }
 
-    /// Whether a move went through. A move the contract refuses is noted (once) and skipped,
-    /// not fatal: the rest of the round goes on. Other failures (the node) end the round.
+    /// The gas of a move that went through. A move the contract refuses is noted (once) and
+    /// skipped, not fatal: the rest of the round goes on. Other failures (the node) end the round.
     fn sent(
         &mut self,
         key: (B256, B256),
         r: Result<Receipt, DisputeError>,
         out: &mut Vec<WatchEvent>,
-    ) -> Result<bool, DisputeError> {
+    ) -> Result<Option<u64>, DisputeError> {
         match r {
-            Ok(_) => Ok(true),
+            Ok(r) => Ok(Some(r.gas_used)),
             Err(DisputeError::Reverted(why, _)) => {
                 if self.refused.insert(key) {
                     out.push(WatchEvent {
                         kind: "refused",
+                        gas: None,
                         claim: key.0,
                         detail: format!("the contract would revert: {why}; not sent"),
                     });
                 }
-                Ok(false)
+                Ok(None)
             }
             Err(e) => Err(e),
         }
@@ -330,23 +344,23 @@ impl<'p> Watcher<'p> {
                 && self.d.can_time_out(c)
             {
                 let r = self.d.decide_by_timeout(self.me, c);
-                if self.sent((c, c), r, out)? {
-                    out.push(decided(c, "True by timeout"));
+                if let Some(gas) = self.sent((c, c), r, out)? {
+                    out.push(decided(c, "True by timeout", gas));
                 }
             }
             let cs = self.status(c);
             if opened && ts == Status::Undecided && cs == Status::True {
                 let r = self.d.decide_by_contradiction(self.me, t, c);
-                if self.sent((t, c), r, out)? {
-                    out.push(decided(t, "False by contradiction"));
+                if let Some(gas) = self.sent((t, c), r, out)? {
+                    out.push(decided(t, "False by contradiction", gas));
                 }
             } else if cs == Status::False
                 && self.d.owner_of(t)?.is_some_and(|o| o.claimer == self.me)
                 && self.d.links_open(t, c)
             {
                 let r = self.d.release(self.me, t, c);
-                if self.sent((t, c), r, out)? {
-                    out.push(decided(t, "released a False challenge"));
+                if let Some(gas) = self.sent((t, c), r, out)? {
+                    out.push(decided(t, "released a False challenge", gas));
                 }
             }
         }
@@ -363,14 +377,14 @@ impl<'p> Watcher<'p> {
                     .is_some_and(|o| o.claimer == self.me);
                 if by_me && self.status(neg.id()) == Status::True {
                     let r = self.d.decide_by_negation(self.me, &c);
-                    if self.sent((id, neg.id()), r, out)? {
-                        out.push(decided(id, "False by its True negation"));
+                    if let Some(gas) = self.sent((id, neg.id()), r, out)? {
+                        out.push(decided(id, "False by its True negation", gas));
                     }
                 }
             } else if owner.is_some_and(|o| o.claimer == self.me) && self.d.can_time_out(id) {
                 let r = self.d.decide_by_timeout(self.me, id);
-                if self.sent((id, id), r, out)? {
-                    out.push(decided(id, "True by timeout"));
+                if let Some(gas) = self.sent((id, id), r, out)? {
+                    out.push(decided(id, "True by timeout", gas));
                 }
             }
         }
@@ -381,9 +395,10 @@ impl<'p> Watcher<'p> {
                 .is_some_and(|o| o.payee == Some(self.me) && !o.paid)
             {
                 let r = self.d.payout(self.me, id);
-                if self.sent((id, B256::ZERO), r, out)? {
+                if let Some(gas) = self.sent((id, B256::ZERO), r, out)? {
                     out.push(WatchEvent {
                         kind: "paid",
+                        gas: Some(gas),
                         claim: id,
                         detail: "bond credited".into(),
                     });
@@ -400,9 +415,10 @@ impl<'p> Watcher<'p> {
         });
         let amount = self.d.credit(self.me)?;
         if !amount.is_zero() && !acted {
-            self.d.withdraw(self.me)?;
+            let r = self.d.withdraw(self.me)?;
             out.push(WatchEvent {
                 kind: "withdrew",
+                gas: Some(r.gas_used),
                 claim: B256::ZERO,
                 detail: format!("{amount} wei"),
             });
@@ -411,9 +427,10 @@ impl<'p> Watcher<'p> {
     }
 }
 
-fn decided(id: B256, how: &str) -> WatchEvent {
+fn decided(id: B256, how: &str, gas: u64) -> WatchEvent {
     WatchEvent {
         kind: "decided",
+        gas: Some(gas),
         claim: id,
         detail: how.to_string(),
     }

@@ -24,7 +24,6 @@
 //! an unknown `prev` or `batch` gets no run, so the watcher makes no move on it.
 
 use super::{Source, WatchError, WatchEvent};
-use crate::chain::rpc::RpcChain;
 use crate::chain::Backend;
 use crate::lang::Program;
 use crate::logic::{Claim, LocalInfo};
@@ -59,14 +58,14 @@ impl RollupFollower {
     /// Follows `bridge` from `start_block`, with the genesis state the user holds. Refuses a
     /// genesis that is not the bridge's, and a bridge that is not for this build's program.
     pub fn new(
-        chain: &mut RpcChain,
+        chain: &mut dyn Backend,
         bridge: Address,
         genesis: State,
         start_block: u64,
         depth: u64,
     ) -> Result<Self, WatchError> {
         let prestate = prestate()?;
-        let view = |chain: &mut RpcChain, data: Vec<u8>| {
+        let view = |chain: &mut dyn Backend, data: Vec<u8>| {
             chain
                 .call(Address::ZERO, bridge, Bytes::from(data))
                 .map_err(WatchError::from)
@@ -114,7 +113,7 @@ impl RollupFollower {
     /// Reads new `BatchSealed` events; recomputes the states if a batch is new or changed.
     fn follow(
         &mut self,
-        chain: &mut RpcChain,
+        chain: &mut dyn Backend,
         out: &mut Vec<WatchEvent>,
     ) -> Result<(), WatchError> {
         let latest = chain.block_number()?;
@@ -123,8 +122,8 @@ impl RollupFollower {
             return Ok(());
         }
         let mut changed = false;
-        for (_, data) in chain.logs(self.bridge, from, latest)? {
-            let Ok(e) = RollupBridge::BatchSealed::decode_log_data(&data) else {
+        for emitted in chain.logs(self.bridge, from, latest)? {
+            let Ok(e) = RollupBridge::BatchSealed::decode_log_data(&emitted.data) else {
                 continue;
             };
             let Ok(index) = u64::try_from(e.index) else {
@@ -137,6 +136,7 @@ impl RollupFollower {
             if self.batches.get(&index) != Some(&bytes) {
                 out.push(WatchEvent {
                     kind: "learned",
+                    gas: None,
                     claim: e.batchHash,
                     detail: format!("batch {index} sealed ({} bytes)", bytes.len()),
                 });
@@ -218,7 +218,7 @@ impl RollupFollower {
 impl Source for RollupFollower {
     fn learn(
         &mut self,
-        chain: &mut RpcChain,
+        chain: &mut dyn Backend,
         program: &Program,
         claims: &BTreeMap<B256, Claim>,
         info: &mut LocalInfo,
@@ -255,6 +255,7 @@ impl Source for RollupFollower {
             };
             out.push(WatchEvent {
                 kind: "learned",
+                gas: None,
                 claim: *id,
                 detail: format!(
                     "ran the rollup program on this output's inputs: {} steps, the claimed root \
