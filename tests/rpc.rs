@@ -921,10 +921,12 @@ fn watcher_challenges_again_after_anvil_reorg() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Every move two watchers made, as `(who, kind, claim, gas)`, and the exit's final status.
+/// Every move two watchers made, as `(who, kind, claim, gas)`, the exit's final status, and
+/// the claims each watcher still looks at once the game is over and buried.
 type Played = (
     Vec<(&'static str, &'static str, alloy_primitives::B256, u64)>,
     Status,
+    (usize, usize),
 );
 
 /// Alice claims her stale exit; her watcher and Bob's then take turns (Alice's first) until
@@ -962,13 +964,19 @@ fn two_watchers<'p, B: Backend>(
         }
     }
     let status = alice.dispute().status(exit.id()).expect("status");
-    (moves, status)
+    // One block later every claim is over and buried: neither watcher looks at any.
+    advance();
+    for w in [&mut alice, &mut bob] {
+        assert!(w.step().expect("a round").iter().all(|e| e.gas.is_none()));
+    }
+    (moves, status, (alice.active(), bob.active()))
 }
 
 /// The README's channel dispute played by two watchers — Alice's from her information (she
 /// believes her exit), Bob's from his (he holds the later update) — over JSON-RPC against
 /// anvil and on the embedded EVM, the same watcher code on both: the same moves in the same
-/// order, the same gas for every transaction, the same outcome (the exit False).
+/// order, the same gas for every transaction, the same outcome (the exit False). Once the game
+/// is over and a block deep, neither watcher looks at its claims any more.
 #[test]
 fn two_watchers_play_the_readme_dispute_alike_over_rpc_and_embedded() {
     use ogs::dispute::watch::Watcher;
@@ -1048,6 +1056,7 @@ fn two_watchers_play_the_readme_dispute_alike_over_rpc_and_embedded() {
             .any(|m| m.0 == "alice" && m.1 == "challenged"),
         "Alice's watcher defends her exit (it disputes Bob's counter-claim): {on_node:#?}"
     );
+    assert_eq!(on_node.2, (0, 0), "finished games are retired");
     assert_eq!(on_node, embedded_run, "same moves, gas and outcome");
     println!("two watchers over RPC: {:#?}", on_node.0);
     let _ = std::fs::remove_dir_all(&dir);

@@ -81,7 +81,7 @@ pub struct Watcher<'p, B: Backend> {
     /// Claims seen, by id.
     claims: BTreeMap<B256, Claim>,
     /// (target, counter) pairs seen in challenge transactions.
-    pairs: Vec<(B256, B256)>,
+    pairs: BTreeSet<(B256, B256)>,
     /// The first block not read yet.
     next_block: u64,
     /// How many blocks back each step re-reads (reorgs).
@@ -92,7 +92,19 @@ pub struct Watcher<'p, B: Backend> {
     /// is logged once. They are tried again every round (a simulation costs nothing, and the
     /// chain may have changed).
     refused: BTreeSet<(B256, B256)>,
+    /// The last block read.
+    latest: u64,
+    /// Claims whose game is over for this watcher (decided, nothing owed to it), with the
+    /// block at which that was first seen.
+    over_since: BTreeMap<B256, u64>,
+    /// Claims over for `depth` blocks: no longer looked at, so a long-running watcher's rounds
+    /// cost what its open games cost, not what the contract's whole history does.
+    retired: BTreeSet<B256>,
 }
+
+/// Most blocks one log request spans (nodes cap the range of `eth_getLogs`; a watcher
+/// starting far behind catches up chunk by chunk).
+pub const LOG_CHUNK: u64 = 2_000;
 
 impl<'p, B: Backend> Watcher<'p, B> {
     /// A watcher acting as `me` (one of the chain's signers) from `start_block` on.
@@ -112,11 +124,14 @@ impl<'p, B: Backend> Watcher<'p, B> {
             info,
             me,
             claims: BTreeMap::new(),
-            pairs: Vec::new(),
+            pairs: BTreeSet::new(),
             next_block: start_block,
             depth,
             sources: Vec::new(),
             refused: BTreeSet::new(),
+            latest: 0,
+            over_since: BTreeMap::new(),
+            retired: BTreeSet::new(),
         }
     }
 
@@ -145,50 +160,101 @@ impl<'p, B: Backend> Watcher<'p, B> {
         }
         self.act(&mut out)?;
         self.settle(&mut out)?;
+        self.retire()?;
         Ok(out)
+    }
+
+    /// Claims this watcher still looks at every round.
+    pub fn active(&self) -> usize {
+        self.claims.len() - self.retired.len()
+    }
+
+    /// Retires the claims whose game has been over for `depth` blocks (a shallower reorg can
+    /// still undo a decision, so they are watched until then).
+    fn retire(&mut self) -> Result<(), DisputeError> {
+        let open: Vec<B256> = self
+            .claims
+            .keys()
+            .filter(|id| !self.retired.contains(*id))
+            .copied()
+            .collect();
+        for id in open {
+            let decided = matches!(self.status(id), Status::True | Status::False);
+            let owed = self
+                .d
+                .owner_of(id)?
+                .is_some_and(|o| o.payee == Some(self.me) && !o.paid);
+            if !decided || owed {
+                self.over_since.remove(&id);
+                continue;
+            }
+            let since = *self.over_since.entry(id).or_insert(self.latest);
+            if self.latest >= since + self.depth.max(1) {
+                self.retired.insert(id);
+                self.over_since.remove(&id);
+            }
+        }
+        Ok(())
     }
 
     fn read(&mut self, out: &mut Vec<WatchEvent>) -> Result<(), DisputeError> {
         let latest = self.d.chain.block_number()?;
-        let from = self.next_block.saturating_sub(self.depth);
-        if from > latest {
-            return Ok(());
-        }
+        self.latest = latest;
+        let mut from = self.next_block.saturating_sub(self.depth);
         let address = self.d.address;
-        let mut txs: Vec<(B256, alloy_primitives::Bytes)> = Vec::new();
-        for e in self.d.chain.logs(address, from, latest)? {
-            if !txs.iter().any(|(t, _)| *t == e.tx) {
-                txs.push((e.tx, e.input));
-            }
-        }
-        for (_, input) in txs {
-            let mut found = Vec::new();
-            if let Ok(c) = UniversalDispute::claimCall::abi_decode(&input) {
-                found.extend(Claim::decode(&c.enc).ok());
-            } else if let Ok(c) = UniversalDispute::challengeCall::abi_decode(&input) {
-                let (t, k) = (Claim::decode(&c.targetEnc), Claim::decode(&c.counterEnc));
-                if let (Ok(t), Ok(k)) = (t, k) {
-                    if !self.pairs.contains(&(t.id(), k.id())) {
-                        self.pairs.push((t.id(), k.id()));
-                    }
-                    found.push(t);
-                    found.push(k);
+        while from <= latest {
+            let to = latest.min(from + LOG_CHUNK - 1);
+            let mut txs: Vec<(B256, alloy_primitives::Bytes)> = Vec::new();
+            for e in self.d.chain.logs(address, from, to)? {
+                if !txs.iter().any(|(t, _)| *t == e.tx) {
+                    txs.push((e.tx, e.input));
                 }
             }
-            for c in found {
-                if !self.claims.contains_key(&c.id()) {
-                    out.push(WatchEvent {
-                        kind: "seen",
-                        gas: None,
-                        claim: c.id(),
-                        detail: self.program.show(&c),
-                    });
-                    self.claims.insert(c.id(), c);
-                }
+            for (_, input) in txs {
+                self.read_call(&input, out);
             }
+            from = to + 1;
+            self.next_block = from;
         }
-        self.next_block = latest + 1;
         Ok(())
+    }
+
+    /// The claims a dispute-contract call carries (a claim, or a challenge's target and counter).
+    fn read_call(&mut self, input: &[u8], out: &mut Vec<WatchEvent>) {
+        let mut found = Vec::new();
+        if let Ok(c) = UniversalDispute::claimCall::abi_decode(input) {
+            found.extend(Claim::decode(&c.enc).ok());
+        } else if let Ok(c) = UniversalDispute::challengeCall::abi_decode(input) {
+            let (t, k) = (Claim::decode(&c.targetEnc), Claim::decode(&c.counterEnc));
+            if let (Ok(t), Ok(k)) = (t, k) {
+                self.pairs.insert((t.id(), k.id()));
+                found.push(t);
+                found.push(k);
+            }
+        }
+        for c in found {
+            let id = c.id();
+            // Seen again (a reorg re-made it): watched again.
+            self.retired.remove(&id);
+            if !self.claims.contains_key(&id) {
+                out.push(WatchEvent {
+                    kind: "seen",
+                    gas: None,
+                    claim: id,
+                    detail: self.program.show(&c),
+                });
+                self.claims.insert(id, c);
+            }
+        }
+    }
+
+    /// The claims not retired.
+    fn live(&self) -> Vec<(B256, Claim)> {
+        self.claims
+            .iter()
+            .filter(|(id, _)| !self.retired.contains(*id))
+            .map(|(id, c)| (*id, c.clone()))
+            .collect()
     }
 
     fn status(&mut self, id: B256) -> Status {
@@ -196,7 +262,7 @@ impl<'p, B: Backend> Watcher<'p, B> {
     }
 
     fn act(&mut self, out: &mut Vec<WatchEvent>) -> Result<(), DisputeError> {
-        for (id, c) in self.claims.clone() {
+        for (id, c) in self.live() {
             if self.status(id) != Status::Undecided {
                 continue;
             }
@@ -250,7 +316,7 @@ impl<'p, B: Backend> Watcher<'p, B> {
                         claim: id,
                         detail: format!("with {}", self.program.show(&counter)),
                     });
-                    self.pairs.push((id, counter.id()));
+                    self.pairs.insert((id, counter.id()));
                     self.claims.insert(counter.id(), counter);
                 }
                 Verdict::True(evidence) if matches!(c, Claim::Witness { .. }) => {
@@ -332,10 +398,13 @@ impl<'p, B: Backend> Watcher<'p, B> {
         for (id, c) in &self.claims {
             let n = c.clone().negate().id();
             if self.claims.contains_key(&n) {
-                pairs.push((*id, n));
+                pairs.insert((*id, n));
             }
         }
         for (t, c) in pairs {
+            if self.retired.contains(&t) && self.retired.contains(&c) {
+                continue;
+            }
             let opened = self.d.challenger_of(t, c)? == Some(self.me);
             let (ts, cs) = (self.status(t), self.status(c));
             if opened
@@ -364,7 +433,7 @@ impl<'p, B: Backend> Watcher<'p, B> {
                 }
             }
         }
-        for (id, c) in self.claims.clone() {
+        for (id, c) in self.live() {
             if self.status(id) != Status::Undecided {
                 continue;
             }
@@ -388,7 +457,7 @@ impl<'p, B: Backend> Watcher<'p, B> {
                 }
             }
         }
-        for id in self.claims.keys().copied().collect::<Vec<_>>() {
+        for (id, _) in self.live() {
             if self
                 .d
                 .owner_of(id)?

@@ -117,12 +117,15 @@ impl RollupFollower {
         out: &mut Vec<WatchEvent>,
     ) -> Result<(), WatchError> {
         let latest = chain.block_number()?;
-        let from = self.next_block.saturating_sub(self.depth);
-        if from > latest {
-            return Ok(());
+        let mut from = self.next_block.saturating_sub(self.depth);
+        let mut logs = Vec::new();
+        while from <= latest {
+            let to = latest.min(from + super::LOG_CHUNK - 1);
+            logs.extend(chain.logs(self.bridge, from, to)?);
+            from = to + 1;
         }
         let mut changed = false;
-        for emitted in chain.logs(self.bridge, from, latest)? {
+        for emitted in logs {
             let Ok(e) = RollupBridge::BatchSealed::decode_log_data(&emitted.data) else {
                 continue;
             };
