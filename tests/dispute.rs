@@ -196,3 +196,71 @@ fn thousands(n: u64) -> String {
     }
     out
 }
+
+/// `challengePath`: a move through the opponent's forced replies. Against `x() := eq(1, 1) and
+/// (forall i in below(3): eq(i, 0))`, the path `[CONJUNCT 1, INSTANCE 1]` skips Alice's forced
+/// re-assertion of the `forall` and posts `not eq(1, 0)` in one move; the contract's
+/// `counterOfPath` is what `path_move` composed from Bob's evaluator, and the path decides `x()`
+/// False once the counter-claim times out. Malformed paths are refused by name: no step, a step
+/// after a counter-claim that is not a NOT (the reply is not forced), a step on a witness claim.
+#[test]
+fn challenge_path_skips_forced_replies() {
+    use ogs::chain::How;
+    let (mut d, alice, bob) = setup();
+    let p = check_source(
+        "t.ogs",
+        "def x() := eq(1, 1) and (forall i in below(3): eq(i, 0));\n\
+         def y() := eq(1, 1) and not eq(2, 3);",
+        &ogs::systems::standard(),
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render(false)));
+    d.know_groups(p.groups.values().map(|g| g.encoding.clone()));
+    let x = p.compile_claim("x()").expect("compiles");
+    let info = LocalInfo::new();
+    let Ok(Verdict::False {
+        challenge,
+        evidence,
+    }) = Evaluator::new(&p.registry, &p, &info).decide(&x)
+    else {
+        panic!("x() is False")
+    };
+    let m = ogs::dispute::path_move(&p, &info, &x, &challenge, &evidence);
+    assert_eq!(m.steps.len(), 2, "{m:?}");
+    assert_eq!(m.steps[1].how, 2, "an instance of the forall: {m:?}");
+    assert!(
+        p.show(&m.counter).starts_with("not witness eq("),
+        "{}",
+        p.show(&m.counter)
+    );
+    d.claim(alice, &x).expect("claim");
+    assert_eq!(
+        d.counter_of_path(&x, &m.steps).expect("counterOfPath"),
+        m.counter.encode()
+    );
+    let why = |r: Result<ogs::chain::Receipt, ogs::chain::DisputeError>| match r {
+        Err(ogs::chain::DisputeError::Reverted(why, _)) => why,
+        other => panic!("expected a revert, got {other:?}"),
+    };
+    let bad = why(d.challenge_path(bob, &x, &[], &m.counter, &[]));
+    assert!(bad.contains("BadPath"), "{bad}");
+    let conjunct = |index| How {
+        how: 1,
+        index,
+        ..How::default()
+    };
+    let y = p.compile_claim("y()").expect("compiles");
+    d.claim(alice, &y).expect("claim");
+    // y's conjunct 1 is `not eq(2, 3)`: its challenge is `eq(2, 3)`, no NOT to go through.
+    let bad = why(d.challenge_path(bob, &y, &[conjunct(1), How::default()], &m.counter, &[]));
+    assert!(bad.contains("PathNotForced"), "{bad}");
+    // x's conjunct 0 is the witness claim `eq(1, 1)`: nothing challenges it.
+    let bad = why(d.challenge_path(bob, &x, &[conjunct(0), How::default()], &m.counter, &[]));
+    assert!(bad.contains("NoChallengeOfWitness"), "{bad}");
+    d.challenge_path(bob, &x, &m.steps, &m.counter, &m.witness)
+        .expect("the path move");
+    d.chain.advance(1, WINDOW + 1);
+    d.decide_by_timeout(bob, m.counter.id()).expect("times out");
+    d.decide_by_contradiction(bob, x.id(), m.counter.id())
+        .expect("contradiction");
+    assert_eq!(d.status(x.id()).expect("status"), Status::False);
+}

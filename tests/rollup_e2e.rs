@@ -127,3 +127,46 @@ fn malicious_proposer_against_an_honest_challenger() {
     assert_eq!(g.withdrawn, withdrawals(&game));
     insta::assert_snapshot!("rollup_malicious_proposer", g.transcript);
 }
+
+/// Path moves (`challengePath`): the same games with each side moving through the opponent's
+/// forced replies in one transaction. The honest side still wins both ways, the bisection has
+/// the same levels, and it takes two accepted moves a level (six without; a few more at the
+/// top and at the one-step bottom), in fewer
+/// transactions and for less gas. Every path move accepted on chain is one whose counter-claim
+/// the contract computed to be the one the Rust side composed.
+#[test]
+fn path_moves_take_two_moves_a_level() {
+    for (proposer, challenger, expected) in [
+        (Role::Liar { from: None }, Role::Honest, Status::False),
+        (Role::Honest, Role::Liar { from: None }, Status::True),
+    ] {
+        let base = RollupGame {
+            accounts: 8,
+            transfers: 6,
+            proposer,
+            challenger,
+            ..RollupGame::default()
+        };
+        let plain = play(&base).expect("plays");
+        let fast = play(&RollupGame {
+            paths: true,
+            ..base.clone()
+        })
+        .expect("plays");
+        report("six moves a level", &plain);
+        report("path moves", &fast);
+        assert_eq!(plain.status, expected, "{}", plain.transcript);
+        assert_eq!(fast.status, expected, "{}", fast.transcript);
+        assert!(fast.finalized_right_root, "{}", fast.transcript);
+        assert_eq!(fast.levels(), plain.levels());
+        assert!(
+            fast.move_gas.len() <= 2 * fast.levels() + 4,
+            "{} moves for {} levels:\n{}",
+            fast.move_gas.len(),
+            fast.levels(),
+            fast.transcript
+        );
+        assert!(plain.move_gas.len() >= 5 * plain.levels());
+        assert!(fast.dispute_txs < plain.dispute_txs && fast.dispute_gas < plain.dispute_gas);
+    }
+}

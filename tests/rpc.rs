@@ -483,6 +483,7 @@ impl Watch {
                 "--receipt-timeout",
                 "5",
                 "--json",
+                "--one-step-moves",
             ])
             .env("OGS_KEY", key)
             .stdout(Stdio::null())
@@ -829,6 +830,7 @@ fn watcher_rides_out_a_node_restart() {
             "examples/channel/exit.ogs",
             "--info",
             "examples/channel/bob_later.json",
+            "--one-step-moves",
         ],
         &log,
     );
@@ -891,6 +893,7 @@ fn watcher_challenges_again_after_anvil_reorg() {
             "examples/channel/bob_later.json",
             "--confirmations",
             "2",
+            "--one-step-moves",
         ],
         &log,
     );
@@ -975,7 +978,10 @@ fn two_watchers<'p, B: Backend>(
 /// The README's channel dispute played by two watchers — Alice's from her information (she
 /// believes her exit), Bob's from his (he holds the later update) — over JSON-RPC against
 /// anvil and on the embedded EVM, the same watcher code on both: the same moves in the same
-/// order, the same gas for every transaction, the same outcome (the exit False). Once the game
+/// order, the same gas for every transaction, the same outcome (the exit False). With one step
+/// per move, Alice's watcher disputes Bob's counter-claim and the game waits out the window;
+/// with path moves (the default), Bob's one move goes through Alice's forced reply and posts
+/// the later update's witness claim, True at once, so the exit is False at once. Once the game
 /// is over and a block deep, neither watcher looks at its claims any more.
 #[test]
 fn two_watchers_play_the_readme_dispute_alike_over_rpc_and_embedded() {
@@ -986,78 +992,90 @@ fn two_watchers_play_the_readme_dispute_alike_over_rpc_and_embedded() {
     let info = channel_info;
     let exit = p.compile_claim("alice_exit()").expect("compiles");
     let anvil = Anvil::start();
-    let (dir, _, d) = deployed(&anvil, "two-watchers");
     let (alice, bob) = (anvil.address(1), anvil.address(2));
-
-    let mut probe = anvil.chain(&[0]);
-    let on_node = two_watchers(
-        Watcher::new(
-            Dispute::attach(anvil.chain(&[1]), &d).expect("attaches"),
-            &p,
-            info("alice.json"),
+    let mut runs = Vec::new();
+    for paths in [false, true] {
+        let (dir, _, d) = deployed_in(&anvil, scratch(&format!("two-watchers-{paths}")), &[]);
+        let mut probe = anvil.chain(&[0]);
+        let on_node = two_watchers(
+            Watcher::new(
+                Dispute::attach(anvil.chain(&[1]), &d).expect("attaches"),
+                &p,
+                info("alice.json"),
+                alice,
+                d.deploy_block,
+                1,
+            )
+            .with_paths(paths),
+            Watcher::new(
+                Dispute::attach(anvil.chain(&[2]), &d).expect("attaches"),
+                &p,
+                info("bob_later.json"),
+                bob,
+                d.deploy_block,
+                1,
+            )
+            .with_paths(paths),
             alice,
-            d.deploy_block,
-            1,
-        ),
-        Watcher::new(
-            Dispute::attach(anvil.chain(&[2]), &d).expect("attaches"),
-            &p,
-            info("bob_later.json"),
-            bob,
-            d.deploy_block,
-            1,
-        ),
-        alice,
-        &exit,
-        || probe.anvil_advance(1, 3601).expect("time passes"),
-    );
+            &exit,
+            || probe.anvil_advance(1, 3601).expect("time passes"),
+        );
 
-    let chain = Rc::new(RefCell::new(ogs::chain::Chain::new()));
-    let plan = ogs::systems::deploy_plan(&ogs::systems::standard());
-    let deployer = Address::repeat_byte(0xd0);
-    let mut embedded =
-        Dispute::deploy_on(chain.clone(), deployer, &plan, d.bond, d.window).expect("deploys");
-    let local_d = embedded.deployment(0).expect("deployment");
-    for a in [alice, bob] {
-        chain
-            .borrow_mut()
-            .set_balance(a, U256::from(10u128.pow(21)));
-    }
-    let embedded_run = two_watchers(
-        Watcher::new(
-            Dispute::attach(chain.clone(), &local_d).expect("attaches"),
-            &p,
-            info("alice.json"),
+        let chain = Rc::new(RefCell::new(ogs::chain::Chain::new()));
+        let plan = ogs::systems::deploy_plan(&ogs::systems::standard());
+        let deployer = Address::repeat_byte(0xd0);
+        let mut embedded =
+            Dispute::deploy_on(chain.clone(), deployer, &plan, d.bond, d.window).expect("deploys");
+        let local_d = embedded.deployment(0).expect("deployment");
+        for a in [alice, bob] {
+            chain
+                .borrow_mut()
+                .set_balance(a, U256::from(10u128.pow(21)));
+        }
+        let embedded_run = two_watchers(
+            Watcher::new(
+                Dispute::attach(chain.clone(), &local_d).expect("attaches"),
+                &p,
+                info("alice.json"),
+                alice,
+                0,
+                1,
+            )
+            .with_paths(paths),
+            Watcher::new(
+                Dispute::attach(chain.clone(), &local_d).expect("attaches"),
+                &p,
+                info("bob_later.json"),
+                bob,
+                0,
+                1,
+            )
+            .with_paths(paths),
             alice,
-            0,
-            1,
-        ),
-        Watcher::new(
-            Dispute::attach(chain.clone(), &local_d).expect("attaches"),
-            &p,
-            info("bob_later.json"),
-            bob,
-            0,
-            1,
-        ),
-        alice,
-        &exit,
-        || chain.borrow_mut().advance(1, 3601),
-    );
-    assert_eq!(
-        on_node.1,
-        Status::False,
-        "the stale exit is False: {on_node:#?}"
-    );
-    assert!(
-        on_node
+            &exit,
+            || chain.borrow_mut().advance(1, 3601),
+        );
+        assert_eq!(
+            on_node.1,
+            Status::False,
+            "the stale exit is False: {on_node:#?}"
+        );
+        let alice_disputes = on_node
             .0
             .iter()
-            .any(|m| m.0 == "alice" && m.1 == "challenged"),
-        "Alice's watcher defends her exit (it disputes Bob's counter-claim): {on_node:#?}"
+            .any(|m| m.0 == "alice" && m.1 == "challenged");
+        assert_eq!(
+            alice_disputes, !paths,
+            "Alice's watcher disputes Bob's counter-claim only when it is not skipped: {on_node:#?}"
+        );
+        assert_eq!(on_node.2, (0, 0), "finished games are retired");
+        assert_eq!(on_node, embedded_run, "same moves, gas and outcome");
+        println!("two watchers over RPC (paths: {paths}): {:#?}", on_node.0);
+        runs.push(on_node.0.len());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    assert!(
+        runs[1] < runs[0],
+        "path moves take fewer transactions: {runs:?}"
     );
-    assert_eq!(on_node.2, (0, 0), "finished games are retired");
-    assert_eq!(on_node, embedded_run, "same moves, gas and outcome");
-    println!("two watchers over RPC: {:#?}", on_node.0);
-    let _ = std::fs::remove_dir_all(&dir);
 }

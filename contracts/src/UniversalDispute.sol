@@ -75,6 +75,8 @@ contract UniversalDispute {
     uint256 public constant VERIFY_GAS = 3_000_000;
     /// @notice Most definition unfoldings one challenge goes through (Rust `MAX_UNFOLD`).
     uint256 public constant MAX_UNFOLD = 128;
+    /// @notice Most steps one `challengePath` takes (Rust `MAX_PATH`).
+    uint256 internal constant MAX_PATH = 8;
 
     // =====================================================================================
     // Storage
@@ -217,6 +219,11 @@ contract UniversalDispute {
     error ArityMismatch(uint256 arity, uint256 args);
     /// @notice More than `MAX_UNFOLD` unfoldings.
     error TooManyUnfoldings();
+    /// @notice A `challengePath` with no step or more than `MAX_PATH`.
+    error BadPath(uint256 steps);
+    /// @notice Step `step` of a `challengePath` follows a counter-claim that is not a NOT: the
+    ///         opponent's reply to it is not forced, so it cannot be skipped.
+    error PathNotForced(uint256 step);
     /// @notice There is no open link from this challenge to this target.
     error NoOpenLink(bytes32 targetId, bytes32 challengeId);
     /// @notice The challenge is not decided True.
@@ -280,13 +287,49 @@ contract UniversalDispute {
         bytes calldata witness
     ) external payable returns (bytes32 counterId) {
         if (msg.value != BOND) revert WrongBond(msg.value, BOND);
-        bytes memory target = targetEnc;
-        {
-            bytes32 h = keccak256(target);
-            if (h != targetId) revert IdMismatch(targetId, h);
-        }
+        bytes memory target = _loadTarget(targetId, targetEnc);
         uint256 ta = _requireChallengeable(targetId);
-        bytes memory counter = _counterOf(target, how);
+        return _post(targetId, ta, _counterOf(target, how), counterEnc, witness);
+    }
+
+    /// @notice A challenge through forced replies, in one move: `steps[0]` selects the
+    ///         counter-claim of `targetEnc` as `challenge` does. While that counter-claim is
+    ///         `NOT(Z)`, the opponent's only reply would be `Z` itself (the operand), so the
+    ///         next step challenges `Z` directly; the last step's counter-claim is posted, and
+    ///         contradicts the target: it refutes `Z`, whose negation refutes the target.
+    ///         Neither the skipped claims nor their bonds are made. A bisection level is then two
+    ///         moves: the challenger's `[CONJUNCT i, OPERAND]` (a half's negation, unfolded) and
+    ///         the proposer's `[CONJUNCT 1, INSTANCE p]` (its split point).
+    /// @return counterId `keccak256(counterEnc)`
+    function challengePath(
+        bytes32 targetId,
+        bytes calldata targetEnc,
+        ChallengeArgs[] calldata steps,
+        bytes calldata counterEnc,
+        bytes calldata witness
+    ) external payable returns (bytes32 counterId) {
+        if (msg.value != BOND) revert WrongBond(msg.value, BOND);
+        bytes memory target = _loadTarget(targetId, targetEnc);
+        uint256 ta = _requireChallengeable(targetId);
+        return _post(targetId, ta, _counterOfPath(target, steps), counterEnc, witness);
+    }
+
+    /// @dev The target's encoding, checked against its id.
+    function _loadTarget(bytes32 targetId, bytes calldata targetEnc) private pure returns (bytes memory target) {
+        target = targetEnc;
+        bytes32 h = keccak256(target);
+        if (h != targetId) revert IdMismatch(targetId, h);
+    }
+
+    /// @dev Posts the computed `counter` against `targetId` (slot `ta`): checks the given
+    ///      encoding is it and that it is no self or circular challenge, enters and links it.
+    function _post(
+        bytes32 targetId,
+        uint256 ta,
+        bytes memory counter,
+        bytes calldata counterEnc,
+        bytes calldata witness
+    ) private returns (bytes32 counterId) {
         counterId = keccak256(counter);
         {
             bytes32 given = keccak256(counterEnc);
@@ -729,6 +772,18 @@ contract UniversalDispute {
         return _counterOf(t, how);
     }
 
+    /// @notice The counter-claim `challengePath(…, steps, …)` requires against `targetEnc`.
+    ///         Reverts as `challengePath` would.
+    function counterOfPath(bytes calldata targetEnc, ChallengeArgs[] calldata steps)
+        external
+        view
+        returns (bytes memory)
+    {
+        bytes memory t = targetEnc;
+        ClaimLib.validate(t, ClaimLib.CLOSED);
+        return _counterOfPath(t, steps);
+    }
+
     // =====================================================================================
     // Internals
     // =====================================================================================
@@ -950,6 +1005,17 @@ contract UniversalDispute {
             return ClaimLib.negate(ClaimLib.substitute(ClaimLib.child(cur, 0), how.instance));
         }
         revert WrongChallengeKind(kind, h);
+    }
+
+    /// @dev The counter-claim of a `challengePath` (see there).
+    function _counterOfPath(bytes memory target, ChallengeArgs[] calldata steps) private view returns (bytes memory counter) {
+        uint256 n = steps.length;
+        if (n == 0 || n > MAX_PATH) revert BadPath(n);
+        counter = _counterOf(target, steps[0]);
+        for (uint256 j = 1; j < n; j++) {
+            if (ClaimLib.kindOf(counter) != ClaimLib.NOT) revert PathNotForced(j);
+            counter = _counterOf(ClaimLib.child(counter, 0), steps[j]);
+        }
     }
 
     /// @dev Unfolds the CALL `cur` until it is not a CALL (at most `MAX_UNFOLD` times), with

@@ -647,6 +647,25 @@ impl<B: Backend> Dispute<B> {
         )
     }
 
+    /// A move of `steps` with the bond: `challenge` for one step, otherwise `challengePath`, a
+    /// challenge through forced replies (each step after the first challenges the operand of
+    /// the previous step's `NOT` counter-claim).
+    pub fn challenge_path(
+        &mut self,
+        from: Address,
+        target: &Claim,
+        steps: &[How],
+        counter: &Claim,
+        witness: &[u8],
+    ) -> Result<Receipt, DisputeError> {
+        let data = match steps {
+            [how] => calldata::challenge(target, how, counter, witness),
+            _ => calldata::challenge_path(target, steps, counter, witness),
+        };
+        let bond = self.bond;
+        self.send(from, bond, data)
+    }
+
     /// `decideByTimeout(id)`.
     pub fn decide_by_timeout(&mut self, from: Address, id: B256) -> Result<Receipt, DisputeError> {
         self.send(
@@ -818,6 +837,20 @@ impl<B: Backend> Dispute<B> {
         })?;
         Ok(b.to_vec())
     }
+
+    /// The counter-claim encoding `challengePath` requires for `steps` (the contract's
+    /// `counterOfPath`).
+    pub fn counter_of_path(
+        &mut self,
+        target: &Claim,
+        steps: &[How],
+    ) -> Result<Vec<u8>, DisputeError> {
+        let b = self.view(UniversalDispute::counterOfPathCall {
+            targetEnc: target.encode().into(),
+            steps: steps.iter().map(How::sol).collect(),
+        })?;
+        Ok(b.to_vec())
+    }
 }
 
 impl Dispute<Chain> {
@@ -846,6 +879,23 @@ pub mod calldata {
             targetId: target.id(),
             targetEnc: target.encode().into(),
             how: how.sol(),
+            counterEnc: counter.encode().into(),
+            witness: witness.to_vec().into(),
+        }
+        .abi_encode()
+    }
+
+    /// `challengePath(bytes32,bytes,(uint8,uint256,bytes,bytes,bytes[])[],bytes,bytes)`.
+    pub fn challenge_path(
+        target: &Claim,
+        steps: &[How],
+        counter: &Claim,
+        witness: &[u8],
+    ) -> Vec<u8> {
+        UniversalDispute::challengePathCall {
+            targetId: target.id(),
+            targetEnc: target.encode().into(),
+            steps: steps.iter().map(How::sol).collect(),
             counterEnc: counter.encode().into(),
             witness: witness.to_vec().into(),
         }

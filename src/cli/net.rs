@@ -358,6 +358,10 @@ pub struct WatchArgs {
     /// Print one JSON object per event instead of log lines.
     #[arg(long)]
     json: bool,
+    /// One step per move: never skip the opponent's forced replies (by default a move goes on
+    /// through them in one `challengePath` transaction).
+    #[arg(long)]
+    one_step_moves: bool,
 }
 
 /// `ogs watch`: rounds of [`crate::dispute::watch::Watcher::step`] until killed. A failing
@@ -402,7 +406,8 @@ pub(crate) fn watch(a: WatchArgs) -> Result<i32> {
         None => None,
     };
     let mut w =
-        crate::dispute::watch::Watcher::new(dispute, &program, info, me, from, a.confirmations);
+        crate::dispute::watch::Watcher::new(dispute, &program, info, me, from, a.confirmations)
+            .with_paths(!a.one_step_moves);
     if let Some(f) = follower {
         w = w.with_source(Box::new(f));
     }

@@ -90,6 +90,67 @@ pub(crate) fn how_against(program: &Program, target: &Claim, kind: &ChallengeKin
     how
 }
 
+/// Most steps of one path move (the contract's `MAX_PATH`).
+pub const MAX_PATH: usize = 8;
+
+/// A move through forced replies (the contract's `challengePath`): its steps, the counter-claim
+/// it posts and the witness that counter-claim needs (empty if none).
+#[derive(Clone, Debug)]
+pub struct PathMove {
+    /// The challenge selectors, the first against the target, each next one against the
+    /// operand of the previous counter-claim.
+    pub steps: Vec<How>,
+    /// The counter-claim posted.
+    pub counter: Claim,
+    /// Its witness, if it is a witness claim.
+    pub witness: Vec<u8>,
+}
+
+/// Extends `first` — the challenge of `target` a party's evaluator chose, with its `evidence` —
+/// through forced replies: while the counter-claim is `NOT(Z)`, the opponent's only reply would
+/// be to re-assert `Z`, so if the party's evaluator finds `Z` False with a challenge, that
+/// challenge is the next step of the same move. Stops at a `Z` it cannot refute that way (a
+/// witness claim, Unknown, no challenge) or at [`MAX_PATH`] steps. One step is a plain challenge.
+pub fn path_move(
+    program: &Program,
+    info: &LocalInfo,
+    target: &Claim,
+    first: &crate::logic::eval::Challenge,
+    evidence: &crate::logic::eval::Evidence,
+) -> PathMove {
+    let mut steps = vec![how_against(program, target, &first.kind)];
+    let mut counter = first.counter.clone();
+    let mut evidence = evidence.clone();
+    while steps.len() < MAX_PATH {
+        let Claim::Not(z) = &counter else { break };
+        if matches!(**z, Claim::Witness { .. }) {
+            break;
+        }
+        let Ok(Verdict::False {
+            challenge,
+            evidence: next,
+        }) = Evaluator::new(&program.registry, program, info).decide(z)
+        else {
+            break;
+        };
+        if challenge.kind == ChallengeKind::Negation && !challenge.via_unfold {
+            break;
+        }
+        steps.push(how_against(program, z, &challenge.kind));
+        counter = challenge.counter;
+        evidence = next;
+    }
+    let witness = evidence
+        .witness_for(&counter)
+        .map(<[u8]>::to_vec)
+        .unwrap_or_default();
+    PathMove {
+        steps,
+        counter,
+        witness,
+    }
+}
+
 /// The dispute contract plus everything known to have happened on it.
 pub struct Arena<'p> {
     /// The deployed contracts.
@@ -108,6 +169,8 @@ pub struct Arena<'p> {
     /// claim)` for a witness shown — so a refused move is not sent again.
     tried: BTreeSet<(String, B256, B256)>,
     start: u64,
+    /// Whether parties move through forced replies in one transaction ([`path_move`]).
+    paths: bool,
 }
 
 impl<'p> Arena<'p> {
@@ -129,7 +192,14 @@ impl<'p> Arena<'p> {
             claimed_by: BTreeMap::new(),
             tried: BTreeSet::new(),
             start,
+            paths: false,
         })
+    }
+
+    /// From now on, parties skip the opponent's forced replies: each challenge goes on through
+    /// them in one `challengePath` transaction ([`path_move`]).
+    pub fn set_paths(&mut self, on: bool) {
+        self.paths = on;
     }
 
     /// The deployed dispute system.
@@ -246,9 +316,32 @@ impl<'p> Arena<'p> {
         counter: &Claim,
         witness: &[u8],
     ) -> Result<Receipt, DisputeError> {
-        let r = self.d.challenge(who.address, target, how, counter, witness);
+        let m = PathMove {
+            steps: vec![how.clone()],
+            counter: counter.clone(),
+            witness: witness.to_vec(),
+        };
+        self.challenge_with(who, target, &m)
+    }
+
+    /// Makes a move: a plain challenge for one step, `challengePath` for more.
+    pub fn challenge_with(
+        &mut self,
+        who: &Party,
+        target: &Claim,
+        m: &PathMove,
+    ) -> Result<Receipt, DisputeError> {
+        let (counter, witness) = (&m.counter, &m.witness);
+        let r = self
+            .d
+            .challenge_path(who.address, target, &m.steps, counter, witness);
+        let through = if m.steps.len() > 1 {
+            format!(" ({} steps)", m.steps.len())
+        } else {
+            String::new()
+        };
         let call = format!(
-            "challenge {} with {}",
+            "challenge {}{through} with {}",
             &format!("{:#x}", target.id())[..10],
             self.short(counter)
         );
@@ -338,25 +431,27 @@ impl<'p> Arena<'p> {
                         }
                         continue;
                     }
-                    if self.links.contains(&(id, challenge.counter.id()))
-                        || !self
-                            .tried
-                            .insert((who.name.clone(), id, challenge.counter.id()))
+                    let m = if self.paths {
+                        path_move(self.program, &who.info, &c, &challenge, &evidence)
+                    } else {
+                        PathMove {
+                            steps: vec![how_against(self.program, &c, &challenge.kind)],
+                            witness: evidence
+                                .witness_for(&challenge.counter)
+                                .map(<[u8]>::to_vec)
+                                .unwrap_or_default(),
+                            counter: challenge.counter.clone(),
+                        }
+                    };
+                    if self.links.contains(&(id, m.counter.id()))
+                        || !self.tried.insert((who.name.clone(), id, m.counter.id()))
                     {
                         continue;
                     }
-                    let w = evidence
-                        .witness_for(&challenge.counter)
-                        .map(<[u8]>::to_vec)
-                        .unwrap_or_default();
-                    if !w.is_empty() {
-                        self.prepare_witness(who, &challenge.counter);
+                    if !m.witness.is_empty() {
+                        self.prepare_witness(who, &m.counter);
                     }
-                    let how = how_against(self.program, &c, &challenge.kind);
-                    if self
-                        .challenge(who, &c, &how, &challenge.counter, &w)
-                        .is_ok()
-                    {
+                    if self.challenge_with(who, &c, &m).is_ok() {
                         moved = true;
                     }
                 }

@@ -51,6 +51,9 @@ pub struct RollupGame {
     /// chess clock), to stretch the dispute as far as it can; the honest side answers
     /// within one block.
     pub slow_liar: bool,
+    /// Both sides move through forced replies in one transaction (`challengePath`): two moves
+    /// per bisection level instead of six.
+    pub paths: bool,
 }
 
 impl Default for RollupGame {
@@ -65,6 +68,7 @@ impl Default for RollupGame {
             window: 3_600,
             block_time: 12,
             slow_liar: false,
+            paths: false,
         }
     }
 }
@@ -374,6 +378,7 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     let (genesis, batch) = genesis_and_batch(game);
 
     let mut a = Arena::new(&p, game.bond, game.window)?;
+    a.set_paths(game.paths);
     let rich = U256::from(10u128.pow(24));
     // Deploy the bridge with the genesis funds; the users submit the batch, it is sealed.
     let deployer = Address::repeat_byte(0xb0);
@@ -524,21 +529,40 @@ impl Shape {
                 preimage_loads += 1;
             }
         }
+        let registry = &a.program().registry;
+        // The step count a claim disputes: a `trace` call's `n`, or (with path moves, where the
+        // calls themselves are skipped) the `n` of the `split` in a trace's unfolded negation.
+        let steps_of = |c: &Claim| -> Option<U256> {
+            match c {
+                Claim::Call { group, args, .. } if *group == facts.group => {
+                    Some(U256::from_be_slice(args.get(3)?.as_lit()?))
+                }
+                Claim::And(parts) => parts.iter().find_map(|p| match p {
+                    Claim::Forall {
+                        quantifier, args, ..
+                    } if registry.name_of(quantifier) == Some("split") => {
+                        Some(U256::from_be_slice(args.get(3)?.as_lit()?))
+                    }
+                    _ => None,
+                }),
+                _ => None,
+            }
+        };
         let mut path: Vec<(usize, u64)> = a
             .claims()
             .values()
-            .filter_map(|c| match c {
-                Claim::Call { group, args, .. } if *group == facts.group => {
-                    let n = U256::from_be_slice(args.get(3)?.as_lit()?);
-                    let id = format!("{:#x}", c.id());
-                    let at = a.log().iter().position(|e| e.call.contains(&id[..10]))?;
-                    Some((at, u64::try_from(n).ok()?))
-                }
-                _ => None,
+            .filter_map(|c| {
+                let n = steps_of(c)?;
+                let id = format!("{:#x}", c.id());
+                let at = a.log().iter().position(|e| e.call.contains(&id[..10]))?;
+                Some((at, u64::try_from(n).ok()?))
             })
             .collect();
         path.sort();
-        let path: Vec<u64> = path.into_iter().map(|(_, n)| n).collect();
+        let mut path: Vec<u64> = path.into_iter().map(|(_, n)| n).collect();
+        // A trace call and its unfolded negation dispute the same `n` (the sizes halve, so
+        // two levels never share one).
+        path.dedup();
         Shape {
             dispute_gas,
             dispute_txs,

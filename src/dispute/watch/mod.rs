@@ -11,6 +11,9 @@
 //! cannot decide (Unknown: no information) gets no move. A move the contract would refuse (the
 //! simulation reverts) is not sent and is logged once as `refused`; the round goes on.
 //!
+//! Each move goes on through the opponent's forced replies ([`super::path_move`]): against a
+//! bisection, two transactions a level instead of six.
+//!
 //! Besides its local information file, a watcher can learn from the chain as it goes through
 //! [`Source`]s: [`rollup::RollupFollower`] follows a `RollupBridge`'s batches and runs the
 //! rollup program on the inputs of every output claim it sees, so it can play the output game.
@@ -100,6 +103,8 @@ pub struct Watcher<'p, B: Backend> {
     /// Claims over for `depth` blocks: no longer looked at, so a long-running watcher's rounds
     /// cost what its open games cost, not what the contract's whole history does.
     retired: BTreeSet<B256>,
+    /// Whether moves go on through the opponent's forced replies (`challengePath`).
+    paths: bool,
 }
 
 /// Most blocks one log request spans (nodes cap the range of `eth_getLogs`; a watcher
@@ -132,7 +137,15 @@ impl<'p, B: Backend> Watcher<'p, B> {
             latest: 0,
             over_since: BTreeMap::new(),
             retired: BTreeSet::new(),
+            paths: true,
         }
+    }
+
+    /// Whether each move goes on through the opponent's forced replies in one transaction
+    /// (`challengePath`, [`super::path_move`]; the default), or stops after one step.
+    pub fn with_paths(mut self, on: bool) -> Self {
+        self.paths = on;
+        self
     }
 
     /// Adds a source of local information learned from the chain.
@@ -224,8 +237,14 @@ impl<'p, B: Backend> Watcher<'p, B> {
         let mut found = Vec::new();
         if let Ok(c) = UniversalDispute::claimCall::abi_decode(input) {
             found.extend(Claim::decode(&c.enc).ok());
-        } else if let Ok(c) = UniversalDispute::challengeCall::abi_decode(input) {
-            let (t, k) = (Claim::decode(&c.targetEnc), Claim::decode(&c.counterEnc));
+        } else if let Ok((t, k)) = UniversalDispute::challengeCall::abi_decode(input)
+            .map(|c| (c.targetEnc, c.counterEnc))
+            .or_else(|_| {
+                UniversalDispute::challengePathCall::abi_decode(input)
+                    .map(|c| (c.targetEnc, c.counterEnc))
+            })
+        {
+            let (t, k) = (Claim::decode(&t), Claim::decode(&k));
             if let (Ok(t), Ok(k)) = (t, k) {
                 self.pairs.insert((t.id(), k.id()));
                 found.push(t);
@@ -292,21 +311,31 @@ impl<'p, B: Backend> Watcher<'p, B> {
                         }
                         continue;
                     }
+                    let m = if self.paths {
+                        super::path_move(self.program, &self.info, &c, &challenge, &evidence)
+                    } else {
+                        super::PathMove {
+                            steps: vec![super::how_against(self.program, &c, &challenge.kind)],
+                            witness: evidence
+                                .witness_for(&counter)
+                                .map(<[u8]>::to_vec)
+                                .unwrap_or_default(),
+                            counter,
+                        }
+                    };
+                    let counter = m.counter.clone();
                     // Asked of the contract, so a restarted watcher never repeats a challenge.
                     if self.d.challenger_of(id, counter.id())?.is_some()
                         || self.status(counter.id()) == Status::False
                     {
                         continue;
                     }
-                    let w = evidence
-                        .witness_for(&counter)
-                        .map(<[u8]>::to_vec)
-                        .unwrap_or_default();
-                    if !w.is_empty() {
+                    if !m.witness.is_empty() {
                         self.prepare(&counter, out);
                     }
-                    let how = super::how_against(self.program, &c, &challenge.kind);
-                    let r = self.d.challenge(self.me, &c, &how, &counter, &w);
+                    let r = self
+                        .d
+                        .challenge_path(self.me, &c, &m.steps, &counter, &m.witness);
                     let Some(gas) = self.sent((id, counter.id()), r, out)? else {
                         continue;
                     };
