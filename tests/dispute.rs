@@ -200,8 +200,8 @@ fn thousands(n: u64) -> String {
 /// `challengePath`: a move through the opponent's forced replies. Against `x() := eq(1, 1) and
 /// (forall i in below(3): eq(i, 0))`, the path `[CONJUNCT 1, INSTANCE 1]` skips Alice's forced
 /// re-assertion of the `forall` and posts `not eq(1, 0)` in one move; the contract's
-/// `counterOfPath` is what `path_move` composed from Bob's evaluator, and the path decides `x()`
-/// False once the counter-claim times out. Malformed paths are refused by name: no step, a step
+/// `counterOfPath` is what `path_move` composed from Bob's evaluator, and one `settleChain`
+/// decides `x()` False and pays Bob once the counter-claim's window has passed. Malformed paths are refused by name: no step, a step
 /// after a counter-claim that is not a NOT (the reply is not forced), a step on a witness claim.
 #[test]
 fn challenge_path_skips_forced_replies() {
@@ -258,9 +258,16 @@ fn challenge_path_skips_forced_replies() {
     assert!(bad.contains("NoChallengeOfWitness"), "{bad}");
     d.challenge_path(bob, &x, &m.steps, &m.counter, &m.witness)
         .expect("the path move");
+    // settleChain, deepest first: too early it decides nothing (and does not revert); once the
+    // window has passed, one call decides the counter-claim True, `x()` False, and pays both
+    // bonds to Bob, who opened the link.
+    let chain = [m.counter.id(), x.id()];
+    d.settle_chain(alice, &chain).expect("never reverts");
+    assert_eq!(d.status(x.id()).expect("status"), Status::Undecided);
     d.chain.advance(1, WINDOW + 1);
-    d.decide_by_timeout(bob, m.counter.id()).expect("times out");
-    d.decide_by_contradiction(bob, x.id(), m.counter.id())
-        .expect("contradiction");
+    d.settle_chain(alice, &chain).expect("settles");
+    assert_eq!(d.status(m.counter.id()).expect("status"), Status::True);
     assert_eq!(d.status(x.id()).expect("status"), Status::False);
+    assert_eq!(d.credit(bob).expect("credit"), U256::from(2 * BOND));
+    assert!(d.credit(alice).expect("credit").is_zero());
 }

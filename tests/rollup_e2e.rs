@@ -131,7 +131,7 @@ fn malicious_proposer_against_an_honest_challenger() {
 /// Path moves (`challengePath`): the same games with each side moving through the opponent's
 /// forced replies in one transaction. The honest side still wins both ways, the bisection has
 /// the same levels, and it takes two accepted moves a level (six without; a few more at the
-/// top and at the one-step bottom), in fewer
+/// top and at the one-step bottom) and one `settleChain` transaction to settle, in fewer
 /// transactions and for less gas. Every path move accepted on chain is one whose counter-claim
 /// the contract computed to be the one the Rust side composed.
 #[test]
@@ -168,5 +168,20 @@ fn path_moves_take_two_moves_a_level() {
         );
         assert!(plain.move_gas.len() >= 5 * plain.levels());
         assert!(fast.dispute_txs < plain.dispute_txs && fast.dispute_gas < plain.dispute_gas);
+        // Settlement is one transaction: the claim, the moves, the step, at most one pre-image
+        // load, one `settleChain`.
+        assert!(
+            fast.dispute_txs <= 1 + fast.move_gas.len() + 1 + 1 + 1,
+            "{} transactions for {} moves:\n{}",
+            fast.dispute_txs,
+            fast.move_gas.len(),
+            fast.transcript
+        );
+        assert_eq!(
+            fast.transcript.matches("settle the chain").count(),
+            1,
+            "{}",
+            fast.transcript
+        );
     }
 }

@@ -642,6 +642,53 @@ contract UniversalDispute {
         if (b & PAID != 0) revert AlreadyPaid(id);
         uint256 a = _dispute[id];
         if (a & 0xff == UNDECIDED) revert NotDecided(id);
+        _pay(id, a, b);
+    }
+
+    /// @notice Settles a chain of challenges in one transaction, bottom up, as far as it can.
+    ///         `chain[0]` is the deepest claim, and each `chain[i + 1]` a target that `chain[i]`
+    ///         challenges. For each claim in order: an Undecided one is decided True by timeout
+    ///         when `decideByTimeout` would decide it (else the walk stops there: call again
+    ///         later); its bond is paid out as `payout` would; then, over its open link to the
+    ///         next claim, a True claim decides that target False as `decideByContradiction`
+    ///         would, and a False one is released as `release` would. Links that are not open
+    ///         are passed over, so a chain that is not one does nothing the separate calls could
+    ///         not. Anyone may call; it never reverts.
+    /// @return decided How many claims of the chain, from its start, are decided.
+    function settleChain(bytes32[] calldata chain) external returns (uint256 decided) {
+        uint256 n = chain.length;
+        for (uint256 i = 0; i < n; i++) {
+            bytes32 id = chain[i];
+            uint256 b = _record[id];
+            if (b == 0) break;
+            uint256 a = _dispute[id];
+            if (a & 0xff == UNDECIDED) {
+                if ((a >> 8) & 0xff == ClaimLib.WITNESS) break;
+                if (block.timestamp <= uint64(a >> 48) || (a >> 16) & M32 != 0) break;
+                a = 0;
+                _dispute[id] = 0;
+                emit Decided(id, true);
+            }
+            decided = i + 1;
+            if (b & PAID == 0) _pay(id, a, b);
+            if (i + 1 == n) break;
+            bytes32 t = chain[i + 1];
+            bytes32 key = _linkKey(t, id);
+            uint256 link = _links[key];
+            if (link & 0xff != uint256(Link.Open)) continue;
+            uint256 ta = _dispute[t];
+            if (a == 0) {
+                if (ta & 0xff == UNDECIDED) _falsify(t, address(uint160(link >> 8)));
+            } else {
+                _links[key] = link - uint256(Link.Open) + uint256(Link.Released);
+                if (ta & 0xff == UNDECIDED) _dispute[t] = ta - OPEN_ONE;
+                emit Released(t, id);
+            }
+        }
+    }
+
+    /// @dev Pays the bond of the decided claim `id` (dispute slot `a`, record `b`, not paid).
+    function _pay(bytes32 id, uint256 a, uint256 b) private {
         address payee = a == 0 ? address(uint160(b)) : address(uint160(a >> 96));
         _record[id] = b | PAID;
         _credit(payee, BOND);

@@ -666,6 +666,20 @@ impl<B: Backend> Dispute<B> {
         self.send(from, bond, data)
     }
 
+    /// `settleChain(chain)`: decides and pays out a chain of challenges bottom up (`chain[0]`
+    /// the deepest claim, each next one the target the previous one challenges), as far as it
+    /// can, in one transaction.
+    pub fn settle_chain(&mut self, from: Address, chain: &[B256]) -> Result<Receipt, DisputeError> {
+        self.send(
+            from,
+            U256::ZERO,
+            UniversalDispute::settleChainCall {
+                chain: chain.to_vec(),
+            }
+            .abi_encode(),
+        )
+    }
+
     /// `decideByTimeout(id)`.
     pub fn decide_by_timeout(&mut self, from: Address, id: B256) -> Result<Receipt, DisputeError> {
         self.send(

@@ -642,6 +642,49 @@ impl<'p> Arena<'p> {
         decided_at
     }
 
+    /// Settles the dispute rooted at `root` with as few transactions as the clocks allow: waits
+    /// until every claim's deadline has passed, then one `settleChain` over the chain of
+    /// challenges from `root` down (deepest first) decides and pays out every claim on it
+    /// (SEMANTICS §3); anything it leaves (claims off that chain) is settled as
+    /// [`Arena::run_out_clocks`] does. Returns when `root` was decided.
+    pub fn settle_at_once(&mut self, keeper: &Party, root: &Claim) -> Option<u64> {
+        if let Some(last) = self.last_deadline() {
+            let now = self.d.chain.timestamp();
+            if last >= now {
+                self.wait(last + 1 - now);
+            }
+        }
+        let mut chain = vec![root.id()];
+        while let Some(next) = self.links.iter().find_map(|(t, c)| {
+            (*t == *chain.last()? && !chain.contains(c) && self.claims.contains_key(c))
+                .then_some(*c)
+        }) {
+            chain.push(next);
+        }
+        chain.reverse();
+        let r = self.d.settle_chain(keeper.address, &chain);
+        let call = format!(
+            "settle the chain of {} claims from the deepest",
+            chain.len()
+        );
+        self.note(&keeper.name, call, &r);
+        let decided_at = (self.status(root) != Status::Undecided).then(|| self.d.chain.timestamp());
+        decided_at.or_else(|| self.run_out_clocks(keeper, root))
+    }
+
+    /// The latest deadline of an undecided claim.
+    fn last_deadline(&mut self) -> Option<u64> {
+        let mut last = None;
+        for id in self.claims.keys().copied().collect::<Vec<_>>() {
+            if let Ok(Some((_, deadline))) = self.d.clock_of(id) {
+                if self.d.status(id).ok() == Some(Status::Undecided) {
+                    last = last.max(Some(deadline));
+                }
+            }
+        }
+        last
+    }
+
     /// The claims on the longest chain of challenges from `root` (the root counts as one),
     /// over the links seen so far.
     pub fn depth(&self, root: &Claim) -> u64 {

@@ -52,7 +52,8 @@ pub struct RollupGame {
     /// within one block.
     pub slow_liar: bool,
     /// Both sides move through forced replies in one transaction (`challengePath`): two moves
-    /// per bisection level instead of six.
+    /// per bisection level instead of six; once the clocks have run out, a keeper settles the
+    /// whole chain in one `settleChain` transaction.
     pub paths: bool,
 }
 
@@ -435,7 +436,11 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
         }
         idle = if moved { 0 } else { idle + 1 };
     }
-    let decided_at = a.run_out_clocks(&keeper, &claim);
+    let decided_at = if game.paths {
+        a.settle_at_once(&keeper, &claim)
+    } else {
+        a.run_out_clocks(&keeper, &claim)
+    };
     let duration = decided_at.map_or(u64::MAX, |t| t - made);
     let depth = a.depth(&claim);
     let status = a.status(&claim);
