@@ -4,7 +4,8 @@
 //! evaluator's verdict equals the decision the on-chain dispute reaches when
 //! the evaluator's side plays its counter-claims and witnesses against an
 //! adversary that posts every challenge it can. The contract must accept every
-//! counter-claim the evaluator produces and reject invalid ones.
+//! counter-claim the evaluator produces (half the cases as path moves through the adversary's
+//! forced replies) and reject invalid ones.
 
 use alloy_primitives::{keccak256, Address, B256, U256};
 use ogs::chain::{How, Status};
@@ -240,6 +241,9 @@ fn run_case(seed: u64, w: &World, p: &Program) -> Option<(String, &'static str, 
         Verdict::Unknown(_) => return None,
     };
     let mut a = Arena::new(p, U256::from(BOND), WINDOW).expect("deploys");
+    // In half the cases the honest side makes path moves: every one it composes must be the
+    // one the contract computes (`challengePath` accepts nothing else), and the decision the same.
+    a.set_paths(rng.chance(50));
     let honest = Party {
         name: "honest".into(),
         address: Address::repeat_byte(0x11),

@@ -130,10 +130,13 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn honest_party_never_loses_and_decisions_match_its_evaluator(script in prop::collection::vec(moves(), 1..25)) {
+    fn honest_party_never_loses_and_decisions_match_its_evaluator(script in prop::collection::vec(moves(), 1..25), paths in any::<bool>()) {
         let p = program();
         let claims = universe(&p);
         let mut a = Arena::new(&p, U256::from(BOND), WINDOW).expect("deploys");
+        // Half the games the honest party makes path moves (through the adversary's forced
+        // replies, `challengePath`): they must win the same way.
+        a.set_paths(paths);
         // Bob knows everything (update #6, signed by both); the adversary knows it too,
         // so it can play true claims with real witnesses as well as false ones.
         let honest = Party { name: "bob".into(), address: Address::repeat_byte(0xb0), info: info("bob_later.json") };
