@@ -515,8 +515,9 @@ fn eventually(what: &str, mut f: impl FnMut() -> bool) {
 
 /// Bob's watcher defends him against Alice's stale exit over JSON-RPC: it challenges the exit
 /// from his local information; killed mid-game (after the challenge) and restarted after the
-/// window, it resumes from the chain — it sends no second challenge — decides the exit False,
-/// collects both bonds and withdraws: exactly six transactions in all. A watcher that knows
+/// window, it resumes from the chain — it sends no second challenge — and in one `settleChain`
+/// decides its counter-claim True and the exit False and collects both bonds, then withdraws:
+/// exactly three transactions in all. A watcher that knows
 /// nothing about the claim (Carol, no information) makes no move at all.
 #[test]
 fn watcher_defends_survives_a_restart_and_never_repeats_a_move() {
@@ -548,13 +549,13 @@ fn watcher_defends_survives_a_restart_and_never_repeats_a_move() {
     eventually("the exit is False and Bob has collected", || {
         attached.status(exit).expect("status") == Status::False
             && attached.credit(bob_addr).expect("credit").is_zero()
-            && probe.transaction_count(bob_addr).expect("nonce") >= 6
+            && probe.transaction_count(bob_addr).expect("nonce") >= 3
     });
     std::thread::sleep(Duration::from_millis(1_000));
     assert_eq!(
         probe.transaction_count(bob_addr).expect("nonce"),
-        6,
-        "challenge, timeout, contradiction, two payouts, withdraw — nothing twice"
+        3,
+        "challenge, settleChain, withdraw — nothing twice"
     );
     assert_eq!(
         probe.transaction_count(carol_addr).expect("nonce"),
@@ -808,7 +809,7 @@ fn rollup_output_dispute_over_rpc_is_won_by_the_watcher() {
 /// (its state dumped) and, a few seconds later, started again from that state on the same port.
 /// The watcher keeps running through the outage — it logs failing rounds and retries, it does
 /// not exit — and finishes the game once the window passes: the exit is False, Bob collected,
-/// and he sent exactly six transactions (nothing twice).
+/// and he sent exactly three transactions (challenge, settleChain, withdraw: nothing twice).
 #[test]
 fn watcher_rides_out_a_node_restart() {
     let dir = scratch("restart");
@@ -855,10 +856,10 @@ fn watcher_rides_out_a_node_restart() {
     eventually("the exit is False and Bob has collected", || {
         attached.status(exit).expect("status") == Status::False
             && attached.credit(bob_addr).expect("credit").is_zero()
-            && probe.transaction_count(bob_addr).expect("nonce") >= 6
+            && probe.transaction_count(bob_addr).expect("nonce") >= 3
     });
     std::thread::sleep(Duration::from_millis(1_000));
-    assert_eq!(probe.transaction_count(bob_addr).expect("nonce"), 6);
+    assert_eq!(probe.transaction_count(bob_addr).expect("nonce"), 3);
     let text = std::fs::read_to_string(&log).expect("log");
     assert!(
         text.contains("\"error\"") && text.contains("retrying in"),

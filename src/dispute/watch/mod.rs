@@ -267,6 +267,20 @@ impl<'p, B: Backend> Watcher<'p, B> {
         }
     }
 
+    /// `c` and the claims it holds, upwards: each next one a target the previous one
+    /// challenges (the order `settleChain` takes).
+    fn chain_up(&self, c: B256) -> Vec<B256> {
+        let mut chain = vec![c];
+        while let Some((t, _)) = self
+            .pairs
+            .iter()
+            .find(|(t, k)| Some(k) == chain.last() && !chain.contains(t))
+        {
+            chain.push(*t);
+        }
+        chain
+    }
+
     /// The claims not retired.
     fn live(&self) -> Vec<(B256, Claim)> {
         self.claims
@@ -441,12 +455,16 @@ impl<'p, B: Backend> Watcher<'p, B> {
                 && cs == Status::Undecided
                 && self.d.can_time_out(c)
             {
-                let r = self.d.decide_by_timeout(self.me, c);
+                // Its challenge times out True: one `settleChain` decides it and everything
+                // above it that follows, and pays the bonds, instead of a call per claim.
+                let chain = self.chain_up(c);
+                let r = self.d.settle_chain(self.me, &chain);
                 if let Some(gas) = self.sent((c, c), r, out)? {
-                    out.push(decided(c, "True by timeout", gas));
+                    let how = format!("True by timeout, and the chain of {} above", chain.len());
+                    out.push(decided(c, &how, gas));
                 }
             }
-            let cs = self.status(c);
+            let (ts, cs) = (self.status(t), self.status(c));
             if opened && ts == Status::Undecided && cs == Status::True {
                 let r = self.d.decide_by_contradiction(self.me, t, c);
                 if let Some(gas) = self.sent((t, c), r, out)? {
