@@ -224,7 +224,7 @@ fn challenge_path_skips_forced_replies() {
     else {
         panic!("x() is False")
     };
-    let m = ogs::dispute::path_move(&p, &info, &x, &challenge, &evidence);
+    let m = ogs::dispute::path_move(&p, &info, &x, &challenge, &evidence, ogs::dispute::MAX_PATH);
     assert_eq!(m.steps.len(), 2, "{m:?}");
     assert_eq!(m.steps[1].how, 2, "an instance of the forall: {m:?}");
     assert!(

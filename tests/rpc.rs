@@ -466,32 +466,40 @@ fn send_posts_claims_and_challenges_and_names_reverts() {
 struct Watch(Child);
 
 impl Watch {
-    fn start(anvil: &Anvil, deployment: &str, key: &str, info: &str) -> Watch {
+    /// `ogs watch` with `args` beside the node, the key and fast polling (200 ms rounds, 5 s
+    /// receipt timeout, JSON lines), its output to `stdout`.
+    fn spawn(anvil: &Anvil, key: &str, args: &[&str], stdout: Stdio) -> Watch {
         let child = Command::new(env!("CARGO_BIN_EXE_ogs"))
-            .args([
-                "watch",
-                "--rpc",
-                &anvil.url,
-                "--deployment",
-                deployment,
-                "--claims",
-                "examples/channel/exit.ogs",
-                "--info",
-                info,
-                "--interval",
-                "200",
-                "--receipt-timeout",
-                "5",
-                "--json",
-                "--one-step-moves",
-            ])
+            .arg("watch")
+            .args(["--rpc", &anvil.url, "--interval", "200", "--json"])
+            .args(["--receipt-timeout", "5"])
+            .args(args)
             .env("OGS_KEY", key)
-            .stdout(Stdio::null())
+            .stdout(stdout)
             .stderr(Stdio::null())
             .spawn()
             .expect("ogs watch starts");
         Watch(child)
     }
+
+    /// A watcher of the README's channel exit with local information `info` (one step per
+    /// move, so the game lasts several moves), its output discarded.
+    fn start(anvil: &Anvil, deployment: &str, key: &str, info: &str) -> Watch {
+        Watch::spawn(anvil, key, &channel_args(deployment, info), Stdio::null())
+    }
+}
+
+/// `ogs watch` arguments for the README's channel exit, one step per move.
+fn channel_args<'a>(deployment: &'a str, info: &'a str) -> [&'a str; 7] {
+    [
+        "--deployment",
+        deployment,
+        "--claims",
+        "examples/channel/exit.ogs",
+        "--info",
+        info,
+        "--one-step-moves",
+    ]
 }
 
 impl Drop for Watch {
@@ -605,17 +613,8 @@ fn watcher_redoes_a_move_a_reorg_dropped() {
 /// Runs `ogs watch` with `args` (beside the node, key and fast polling), its JSON log lines
 /// written to `log`; killed by its PID on drop.
 fn watch_with(anvil: &Anvil, key: &str, args: &[&str], log: &std::path::Path) -> Watch {
-    let child = Command::new(env!("CARGO_BIN_EXE_ogs"))
-        .arg("watch")
-        .args(["--rpc", &anvil.url, "--interval", "200", "--json"])
-        .args(["--receipt-timeout", "5"])
-        .args(args)
-        .env("OGS_KEY", key)
-        .stdout(std::fs::File::create(log).expect("log file"))
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("ogs watch starts");
-    Watch(child)
+    let file = std::fs::File::create(log).expect("log file");
+    Watch::spawn(anvil, key, args, Stdio::from(file))
 }
 
 /// A rollup output dispute over JSON-RPC, won by `ogs watch`: the bridge is deployed by `ogs
@@ -824,15 +823,7 @@ fn watcher_rides_out_a_node_restart() {
     let mut bob = watch_with(
         &anvil,
         &keys[2],
-        &[
-            "--deployment",
-            &f,
-            "--claims",
-            "examples/channel/exit.ogs",
-            "--info",
-            "examples/channel/bob_later.json",
-            "--one-step-moves",
-        ],
+        &channel_args(&f, "examples/channel/bob_later.json"),
         &log,
     );
     let mut probe = anvil.chain(&[0]);
@@ -882,22 +873,12 @@ fn watcher_challenges_again_after_anvil_reorg() {
     let claimed_at = probe.block_number().expect("block");
     let bob_addr = anvil.address(2);
     let log = dir.join("bob.log");
-    let _bob = watch_with(
-        &anvil,
-        &anvil.keys[2],
-        &[
-            "--deployment",
-            &f,
-            "--claims",
-            "examples/channel/exit.ogs",
-            "--info",
-            "examples/channel/bob_later.json",
-            "--confirmations",
-            "2",
-            "--one-step-moves",
-        ],
-        &log,
-    );
+    let args = [
+        &channel_args(&f, "examples/channel/bob_later.json")[..],
+        &["--confirmations", "2"],
+    ]
+    .concat();
+    let _bob = watch_with(&anvil, &anvil.keys[2], &args, &log);
     let mut attached = Dispute::attach(anvil.chain(&[0]), &d).expect("attaches");
     let exit = alice_exit_id();
     let challenged = || {

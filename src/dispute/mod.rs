@@ -110,18 +110,20 @@ pub struct PathMove {
 /// through forced replies: while the counter-claim is `NOT(Z)`, the opponent's only reply would
 /// be to re-assert `Z`, so if the party's evaluator finds `Z` False with a challenge, that
 /// challenge is the next step of the same move. Stops at a `Z` it cannot refute that way (a
-/// witness claim, Unknown, no challenge) or at [`MAX_PATH`] steps. One step is a plain challenge.
+/// witness claim, Unknown, no challenge) or at `max_steps` (at most [`MAX_PATH`]). One step is a
+/// plain challenge.
 pub fn path_move(
     program: &Program,
     info: &LocalInfo,
     target: &Claim,
     first: &crate::logic::eval::Challenge,
     evidence: &crate::logic::eval::Evidence,
+    max_steps: usize,
 ) -> PathMove {
     let mut steps = vec![how_against(program, target, &first.kind)];
     let mut counter = first.counter.clone();
     let mut evidence = evidence.clone();
-    while steps.len() < MAX_PATH {
+    while steps.len() < max_steps.min(MAX_PATH) {
         let Claim::Not(z) = &counter else { break };
         if matches!(**z, Claim::Witness { .. }) {
             break;
@@ -431,18 +433,8 @@ impl<'p> Arena<'p> {
                         }
                         continue;
                     }
-                    let m = if self.paths {
-                        path_move(self.program, &who.info, &c, &challenge, &evidence)
-                    } else {
-                        PathMove {
-                            steps: vec![how_against(self.program, &c, &challenge.kind)],
-                            witness: evidence
-                                .witness_for(&challenge.counter)
-                                .map(<[u8]>::to_vec)
-                                .unwrap_or_default(),
-                            counter: challenge.counter.clone(),
-                        }
-                    };
+                    let steps = if self.paths { MAX_PATH } else { 1 };
+                    let m = path_move(self.program, &who.info, &c, &challenge, &evidence, steps);
                     if self.links.contains(&(id, m.counter.id()))
                         || !self.tried.insert((who.name.clone(), id, m.counter.id()))
                     {

@@ -218,8 +218,9 @@ impl<'p, B: Backend> Watcher<'p, B> {
         while from <= latest {
             let to = latest.min(from + LOG_CHUNK - 1);
             let mut txs: Vec<(B256, alloy_primitives::Bytes)> = Vec::new();
+            // Logs come in chain order, so a transaction's logs are adjacent.
             for e in self.d.chain.logs(address, from, to)? {
-                if !txs.iter().any(|(t, _)| *t == e.tx) {
+                if txs.last().map(|(t, _)| *t) != Some(e.tx) {
                     txs.push((e.tx, e.input));
                 }
             }
@@ -325,18 +326,15 @@ impl<'p, B: Backend> Watcher<'p, B> {
                         }
                         continue;
                     }
-                    let m = if self.paths {
-                        super::path_move(self.program, &self.info, &c, &challenge, &evidence)
-                    } else {
-                        super::PathMove {
-                            steps: vec![super::how_against(self.program, &c, &challenge.kind)],
-                            witness: evidence
-                                .witness_for(&counter)
-                                .map(<[u8]>::to_vec)
-                                .unwrap_or_default(),
-                            counter,
-                        }
-                    };
+                    let steps = if self.paths { super::MAX_PATH } else { 1 };
+                    let m = super::path_move(
+                        self.program,
+                        &self.info,
+                        &c,
+                        &challenge,
+                        &evidence,
+                        steps,
+                    );
                     let counter = m.counter.clone();
                     // Asked of the contract, so a restarted watcher never repeats a challenge.
                     if self.d.challenger_of(id, counter.id())?.is_some()
