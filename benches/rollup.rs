@@ -9,7 +9,7 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use ogs::dispute::rollup::{honest_inputs, play, Role, RollupGame};
 use ogs::logic::{Evaluator, LocalInfo};
-use ogs::systems::rollup::program::{output_claim, prestate, program, record};
+use ogs::systems::rollup::program::{output_claim, prestate, program, record, DEFAULT_K};
 use ogs::systems::rollup::TraceKnowledge;
 use std::sync::Arc;
 
@@ -25,7 +25,7 @@ fn rollup(c: &mut Criterion) {
         b.iter(|| record(&inputs, Role::Honest, 0).expect("runs"))
     });
     let liar = record(&inputs, Role::Liar { from: None }, 7).expect("runs");
-    let claim = output_claim(&p, pre, &liar).expect("claim");
+    let claim = output_claim(&p, pre, &liar, DEFAULT_K).expect("claim");
     g.bench_function("decide a wrong output claim, fresh run", |b| {
         b.iter_batched(
             || record(&inputs, Role::Honest, 0).expect("runs"),

@@ -253,7 +253,7 @@ fn the_deployed_registry_holds_the_rust_registry() {
         })
         .collect();
     assert_eq!(onchain, rust);
-    assert_eq!(rust.len(), 20, "every built-in verifier and quantifier");
+    assert_eq!(rust.len(), 22, "every built-in verifier and quantifier");
 }
 
 /// A registry with only `eq` deploys `eq` and the dispute contract — no MIPS, whose system is

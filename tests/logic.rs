@@ -822,6 +822,12 @@ fn small_values(t: &Type) -> Vec<Vec<u8>> {
             }
             out
         }),
+        Type::Array(t) => {
+            let one = small_values(t).remove(0);
+            (0..4)
+                .map(|len| encode_list(vec![one.clone(); len]))
+                .collect()
+        }
         other => panic!("no small values for {other}"),
     }
 }
@@ -855,7 +861,11 @@ fn declared_descents_hold() {
                     let args = ogs::logic::value::decode_list(args).expect("list");
                     let bound = U256::from_be_slice(&args[d.arg]);
                     for t in &elems {
-                        if !q.quantify(&args, t, &[]) {
+                        // No proof, or a small index (`segments` takes the element's index).
+                        let proofs: Vec<Vec<u8>> = std::iter::once(vec![])
+                            .chain((0u64..4).map(|i| U256::from(i).to_be_bytes_vec()))
+                            .collect();
+                        if !proofs.iter().any(|proof| q.quantify(&args, t, proof)) {
                             continue;
                         }
                         accepted += 1;
@@ -890,5 +900,8 @@ fn declared_descents_hold() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 4, "below, members, range, split declare descents");
+    assert_eq!(
+        checked, 5,
+        "below, members, range, segments, split declare descents"
+    );
 }

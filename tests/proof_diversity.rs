@@ -512,13 +512,14 @@ const K: u64 = 3;
 fn output_text(trace: &VmTrace, end: B256) -> String {
     let i = inputs();
     format!(
-        "{:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {end:#x}, {}",
+        "{:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {end:#x}, {}, {}",
         trace.start(),
         i.context(),
         i.prev,
         i.batch,
         i.claimed,
-        trace.steps()
+        trace.steps(),
+        ogs::systems::rollup::program::DEFAULT_K
     )
 }
 
@@ -619,8 +620,9 @@ fn liar_moves(
             continue;
         }
         let mut options = all_challenges(a.program(), &liar.info, &c);
-        if let Claim::And(ps) = &c {
-            if ps.len() == 2 && ps.iter().all(|p| trace_n(p).is_some()) {
+        // `segments_hold(ctx, a, b, n, k, p)`: it disputes the first segment only.
+        if let Claim::Call { args, .. } = &c {
+            if args.len() == 6 && trace_n(&c).is_some() {
                 options.truncate(1);
             }
         }

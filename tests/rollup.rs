@@ -1,13 +1,15 @@
-//! Rollup trace claims (SEMANTICS.md §6, `predicates/rollup.ogs`): `trace(ctx, s0, sN, N)` disputed by
-//! bisection on the in-process chain, ending in one MIPS step checked by the `MIPS` contract.
+//! Rollup trace claims (SEMANTICS.md §6, `predicates/rollup.ogs`): `trace(ctx, s0, sN, N, k)`
+//! disputed by a k-ary bisection on the in-process chain, ending in one MIPS step checked by
+//! the `MIPS` contract.
 //!
-//! - `mips_step` and `split`: the Rust registry and the deployed contracts agree, on true and
-//!   tampered witnesses and on split sizes;
+//! - `mips_step`, `split`, `ksplit` and `segments`: the Rust registry and the deployed
+//!   contracts agree, on true and tampered witnesses and on split counts and sizes;
 //! - an honest proposer's true trace of a real guest survives a malicious challenger that
 //!   bisects down to one step; a malicious proposer's wrong final state is defeated by an
-//!   honest challenger (also when it lies about the midpoint);
-//! - the number of bisection levels is at most ⌈log2 N⌉, exactly one MIPS step runs on-chain,
-//!   and the evaluator's verdict is the on-chain decision. Gas is printed (`--nocapture`).
+//!   honest challenger (also when it posts made-up intermediate hashes), for k = 2, 3 and 16;
+//! - the number of bisection levels is at most ⌈log_k N⌉, exactly one MIPS step runs
+//!   on-chain, and the evaluator's verdict is the on-chain decision. Gas is printed
+//!   (`--nocapture`).
 
 use alloy_primitives::{keccak256, Address, B256, U256};
 use ogs::chain::Status;
@@ -59,9 +61,18 @@ fn party(name: &str, byte: u8, info: LocalInfo) -> Party {
     }
 }
 
-fn ceil_log2(n: u64) -> u32 {
-    64 - (n - 1).leading_zeros()
+/// ⌈log_k n⌉: the levels of a k-ary bisection of n steps.
+fn ceil_log(n: u64, k: u64) -> u32 {
+    let (mut levels, mut span) = (0, 1u64);
+    while span < n {
+        span = span.saturating_mul(k);
+        levels += 1;
+    }
+    levels
 }
+
+/// The branching factors the games are played with.
+const KS: [u64; 3] = [2, 3, 16];
 
 fn word(n: u64) -> Vec<u8> {
     U256::from(n).to_be_bytes_vec()
@@ -151,6 +162,112 @@ fn split_sizes_are_checked_on_both_sides() {
     }
 }
 
+/// `ksplit` and `segments` accept exactly what their definitions say, in Rust and on chain:
+/// every list length for small `n` and `k` (and `k` past `MAX_K`), every segment index, its
+/// ends and size off by one, and malformed lists.
+#[test]
+fn k_split_counts_and_segment_sizes_are_checked_on_both_sides() {
+    let reg = ogs::systems::standard();
+    let (ks, seg) = (
+        reg.quantifier("ksplit").expect("registered"),
+        reg.quantifier("segments").expect("registered"),
+    );
+    let mut d = ogs::systems::deploy(U256::from(BOND), WINDOW).expect("deploys");
+    let (ks_at, seg_at) = (
+        implementation(&mut d, "ksplit", false),
+        implementation(&mut d, "segments", false),
+    );
+    let (a, b) = (B256::repeat_byte(1), B256::repeat_byte(2));
+    let hashes = |c: usize| -> Vec<Vec<u8>> {
+        (0..c)
+            .map(|i| B256::repeat_byte(0x30 + i as u8).to_vec())
+            .collect()
+    };
+    let mut checked = 0;
+    for n in 0..10u64 {
+        for k in [0u64, 1, 2, 3, 4, 7, 256, 257] {
+            let args = vec![CTX.to_vec(), a.to_vec(), b.to_vec(), word(n), word(k)];
+            for count in 0..10usize {
+                let t = encode_list(hashes(count));
+                let want = n >= 2 && (2..=256).contains(&k) && count as u64 + 1 == k.min(n);
+                assert_eq!(
+                    ks.quantify(&args, &t, &[]),
+                    want,
+                    "ksplit n {n} k {k} count {count}"
+                );
+                assert_eq!(
+                    sol_quantify(&mut d, ks_at, &args, &t),
+                    want,
+                    "ksplit n {n} k {k}"
+                );
+                checked += 1;
+            }
+        }
+        for count in 0..6usize {
+            let p = hashes(count);
+            let m = count as u64 + 1;
+            let args = vec![a.to_vec(), b.to_vec(), word(n), encode_list(p.clone())];
+            for i in 0..m + 1 {
+                let from = if i == 0 {
+                    a.to_vec()
+                } else {
+                    p.get(i as usize - 1).cloned().unwrap_or_default()
+                };
+                let to = if i + 1 == m {
+                    b.to_vec()
+                } else {
+                    p.get(i as usize).cloned().unwrap_or_default()
+                };
+                let size = n / m + u64::from(i < n % m);
+                for (t, right) in [
+                    (
+                        encode_list(vec![from.clone(), to.clone(), word(size)]),
+                        true,
+                    ),
+                    (
+                        encode_list(vec![from.clone(), to.clone(), word(size + 1)]),
+                        false,
+                    ),
+                    (
+                        encode_list(vec![to.clone(), from.clone(), word(size)]),
+                        from == to,
+                    ),
+                    (encode_list(vec![from.clone(), to.clone()]), false),
+                ] {
+                    let want = right && m >= 2 && m <= n && i < m && to.len() == 32;
+                    let proof = word(i);
+                    assert_eq!(
+                        seg.quantify(&args, &t, &proof),
+                        want,
+                        "segments n {n} m {m} i {i}"
+                    );
+                    assert_eq!(
+                        onchain::sol_quantify_with(&mut d, seg_at, &args, &t, &proof),
+                        want,
+                        "segments n {n} m {m} i {i}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    // Malformed lists: a short hash, not a list.
+    let args = vec![CTX.to_vec(), a.to_vec(), b.to_vec(), word(5), word(3)];
+    let short = encode_list(vec![vec![7; 31], vec![8; 32]]);
+    assert!(!ks.quantify(&args, &short, &[]) && !sol_quantify(&mut d, ks_at, &args, &short));
+    let args = vec![a.to_vec(), b.to_vec(), word(5), short.clone()];
+    let t = encode_list(vec![a.to_vec(), vec![7; 31], word(3)]);
+    assert!(!seg.quantify(&args, &t, &word(0)));
+    assert!(!onchain::sol_quantify_with(
+        &mut d,
+        seg_at,
+        &args,
+        &t,
+        &word(0)
+    ));
+    println!("ksplit / segments: {checked} cases agree");
+}
+
 /// The definition groups a challenge of `target` needs to unfold it (none unless it is a call).
 fn groups_for(p: &Program, target: &Claim) -> Vec<Vec<u8>> {
     match target {
@@ -189,10 +306,11 @@ fn is_step_claim(c: &Claim) -> bool {
 }
 
 /// A liar's moves: every challenge it can form against every undecided claim its opponent
-/// believes True (each once), except that of two halves of a bisection it disputes only
+/// believes True (each once), except that of the segments of a split it disputes only
 /// `pick`'s choice; a step claim it "proves" with the best witness it has (the true step from
 /// that pre-state, which the contract refuses).
-/// Midpoints come from `liar_info` plus `fake_midpoint` at the top level when set.
+/// Splits come from `liar_info`, plus at the top level (`n` of `fake_midpoint`) one whose
+/// first inner hash is the made-up one.
 fn liar_moves(
     a: &mut Arena,
     liar: &Party,
@@ -205,10 +323,10 @@ fn liar_moves(
     let mut moved = false;
     for (id, c) in ogs::dispute::strategy::believed_true_targets(a, honest) {
         let mut options = all_challenges(a.program(), &liar.info, &c);
-        if let Claim::And(ps) = &c {
-            if ps.len() == 2 && ps.iter().all(|p| trace_n(p).is_some()) {
-                let n = trace_n(&ps[0]).unwrap() + trace_n(&ps[1]).unwrap();
-                let keep = pick(n);
+        // `segments_hold(ctx, a, b, n, k, p)`: dispute one segment.
+        if let Claim::Call { args, .. } = &c {
+            if args.len() == 6 && !options.is_empty() {
+                let keep = pick(trace_n(&c).unwrap()) % options.len();
                 options = options.into_iter().skip(keep).take(1).collect();
             }
         }
@@ -217,8 +335,20 @@ fn liar_moves(
                 .get(3)
                 .and_then(|t| t.as_lit())
                 .map(U256::from_be_slice);
-            if at_n == Some(U256::from(n)) {
-                let value = encode_list(vec![m.to_vec(), word(n.div_ceil(2)), word(n / 2)]);
+            let k = args
+                .get(4)
+                .and_then(|t| t.as_lit())
+                .map(U256::from_be_slice);
+            if let (Some(at_n), Some(k)) = (at_n.filter(|at| *at == U256::from(n)), k) {
+                let parts = u64::try_from(k.min(at_n)).unwrap();
+                let mut hashes: Vec<Vec<u8>> = (1..parts)
+                    .map(|j| {
+                        let at = j * (n / parts) + j.min(n % parts);
+                        trace.hash_at(at).unwrap().to_vec()
+                    })
+                    .collect();
+                hashes[0] = m.to_vec();
+                let value = encode_list(hashes);
                 let counter = Claim::instantiate(body, &value).expect("instance").negate();
                 let how = how_of(&ChallengeKind::Instance {
                     value,
@@ -253,13 +383,15 @@ fn liar_moves(
     moved
 }
 
-/// Plays `trace(s0, end, n)` claimed by `proposer` against `challenger`; `honest` is whichever
-/// of the two tells the truth (it plays with the evaluator, the other one is the liar).
+/// Plays `trace(s0, end, n, k)` claimed by `proposer` against `challenger`; `honest` is
+/// whichever of the two tells the truth (it plays with the evaluator, the other one is the
+/// liar).
 #[allow(clippy::too_many_arguments)]
 fn play(
     p: &Program,
     trace: &Arc<VmTrace>,
     n: u64,
+    k: u64,
     end: B256,
     honest_proposes: bool,
     pick: &dyn Fn(u64) -> usize,
@@ -267,7 +399,7 @@ fn play(
 ) -> Played {
     let s0 = trace.hash_at(0).unwrap();
     let claim = p
-        .compile_claim(&format!("trace({CTX:#x}, {s0:#x}, {end:#x}, {n})"))
+        .compile_claim(&format!("trace({CTX:#x}, {s0:#x}, {end:#x}, {n}, {k})"))
         .unwrap_or_else(|e| panic!("{}", e.render(false)));
     let honest = party("honest", 0x11, info_with(trace));
     let liar = party("liar", 0x22, info_with(trace));
@@ -307,7 +439,7 @@ fn play(
     a.settle(&honest);
     let status = a.status(&claim);
     let transcript = a.render(&claim);
-    // The re-asserted halves, in the order they were posted.
+    // The step counts of the re-asserted segments, in the order they were posted.
     let mut path = vec![n];
     let mut steps = (0, 0);
     let mut move_gas = Vec::new();
@@ -340,6 +472,8 @@ fn play(
         .collect();
     calls.sort_by_key(|(_, at)| *at);
     path.extend(calls.iter().map(|(n, _)| *n));
+    // `trace`, `refuted` and `segments_hold` of one level dispute the same `n`.
+    path.dedup();
     // Every refused step is the liar's (each try is made once).
     for e in a.log() {
         if e.outcome != "ok" && e.call.contains(" witness mips_step(") {
@@ -376,12 +510,16 @@ fn report(what: &str, g: &Played) {
     );
 }
 
-fn check_path(g: &Played, n: u64) {
+fn check_path(g: &Played, n: u64, k: u64) {
     let levels = (g.path.len() - 1) as u32;
-    assert!(levels <= ceil_log2(n), "{levels} levels for N = {n}");
+    assert!(
+        levels <= ceil_log(n, k),
+        "{levels} levels for N = {n}, k = {k}"
+    );
     assert_eq!(*g.path.last().unwrap(), 1, "ends at one step: {:?}", g.path);
     for w in g.path.windows(2) {
-        assert!(w[1] == w[0].div_ceil(2) || w[1] == w[0] / 2, "{:?}", g.path);
+        let m = k.min(w[0]);
+        assert!(w[1] == w[0].div_ceil(m) || w[1] == w[0] / m, "{:?}", g.path);
     }
 }
 
@@ -391,22 +529,24 @@ fn an_honest_proposer_survives_a_malicious_challenger() {
     let trace = record("hello.elf", u64::MAX);
     let n = trace.steps();
     let end = trace.hash_at(n).unwrap();
-    // The challenger disputes the first half, the second, or alternates.
+    // The challenger disputes the first segment, the second (the last of two), or alternates.
     let picks: [(&str, &dyn Fn(u64) -> usize); 3] = [
         ("first halves", &|_| 0),
         ("second halves", &|_| 1),
         ("alternating", &|n| (n % 2) as usize),
     ];
-    for (what, pick) in picks {
-        let g = play(&p, &trace, n, end, true, pick, None);
-        report(
-            &format!("hello.elf N={n}, true claim, liar disputes {what}"),
-            &g,
-        );
-        assert_eq!(g.verdict, "true");
-        assert_eq!(g.status, Status::True, "{}", g.transcript);
-        check_path(&g, n);
-        assert_eq!(g.steps, (1, 0), "exactly one MIPS step on-chain");
+    for k in KS {
+        for (what, pick) in picks {
+            let g = play(&p, &trace, n, k, end, true, pick, None);
+            report(
+                &format!("hello.elf N={n}, k={k}, true claim, liar disputes {what}"),
+                &g,
+            );
+            assert_eq!(g.verdict, "true");
+            assert_eq!(g.status, Status::True, "{}", g.transcript);
+            check_path(&g, n, k);
+            assert_eq!(g.steps, (1, 0), "exactly one MIPS step on-chain");
+        }
     }
 }
 
@@ -416,28 +556,31 @@ fn a_wrong_final_state_is_defeated_by_an_honest_challenger() {
     let trace = record("hello.elf", u64::MAX);
     let n = trace.steps();
     let wrong = keccak256(b"not the final state");
-    let g = play(&p, &trace, n, wrong, false, &|_| 0, None);
-    report(&format!("hello.elf N={n}, wrong final state"), &g);
-    assert_eq!(g.verdict, "false");
-    assert_eq!(g.status, Status::False, "{}", g.transcript);
-    check_path(&g, n);
-    // The liar's one try at the last step runs the MIPS step on-chain and is refused.
-    assert_eq!(g.steps, (0, 1));
-    // A wrong state in the middle of the run (a prefix claim), with the final state right.
-    let m = n / 3;
-    let g = play(
-        &p,
-        &trace,
-        m,
-        trace.hash_at(m + 1).unwrap(),
-        false,
-        &|_| 0,
-        None,
-    );
-    report(&format!("hello.elf N={m}, off by one step"), &g);
-    assert_eq!((g.verdict, g.status), ("false", Status::False));
-    check_path(&g, m);
-    assert_eq!(g.steps, (0, 1));
+    for k in KS {
+        let g = play(&p, &trace, n, k, wrong, false, &|_| 0, None);
+        report(&format!("hello.elf N={n}, k={k}, wrong final state"), &g);
+        assert_eq!(g.verdict, "false");
+        assert_eq!(g.status, Status::False, "{}", g.transcript);
+        check_path(&g, n, k);
+        // The liar's one try at the last step runs the MIPS step on-chain and is refused.
+        assert_eq!(g.steps, (0, 1));
+        // A wrong state in the middle of the run (a prefix claim), with the final state right.
+        let m = n / 3;
+        let g = play(
+            &p,
+            &trace,
+            m,
+            k,
+            trace.hash_at(m + 1).unwrap(),
+            false,
+            &|_| 0,
+            None,
+        );
+        report(&format!("hello.elf N={m}, k={k}, off by one step"), &g);
+        assert_eq!((g.verdict, g.status), ("false", Status::False));
+        check_path(&g, m, k);
+        assert_eq!(g.steps, (0, 1));
+    }
 }
 
 #[test]
@@ -446,16 +589,19 @@ fn a_lie_about_the_midpoint_is_defeated_too() {
     let trace = record("hello.elf", u64::MAX);
     let n = trace.steps();
     let wrong = keccak256(b"not the final state");
-    // At the top level the liar also offers a made-up midpoint: the honest challenger then
-    // disputes its first half as well, in a second bisection of its own.
+    // At the top level the liar also offers a split whose first inner hash is made up: the
+    // honest challenger then disputes its first segment as well, in a second bisection of its
+    // own.
     let fake = keccak256(b"made-up midpoint");
-    let g = play(&p, &trace, n, wrong, false, &|_| 0, Some((n, fake)));
-    report(
-        &format!("hello.elf N={n}, wrong final state and a made-up midpoint"),
-        &g,
-    );
-    assert_eq!((g.verdict, g.status), ("false", Status::False));
-    assert_eq!(g.steps.0, 0);
+    for k in KS {
+        let g = play(&p, &trace, n, k, wrong, false, &|_| 0, Some((n, fake)));
+        report(
+            &format!("hello.elf N={n}, k={k}, wrong final state and a made-up split"),
+            &g,
+        );
+        assert_eq!((g.verdict, g.status), ("false", Status::False));
+        assert_eq!(g.steps.0, 0);
+    }
 }
 
 #[test]
@@ -465,16 +611,18 @@ fn a_longer_prefix_of_branch_elf() {
     let trace = record("branch.elf", n);
     assert_eq!(trace.steps(), n);
     let end = trace.hash_at(n).unwrap();
-    let g = play(&p, &trace, n, end, true, &|n| (n % 2) as usize, None);
-    report(&format!("branch.elf N={n}, true claim"), &g);
-    assert_eq!((g.verdict, g.status), ("true", Status::True));
-    check_path(&g, n);
-    assert_eq!(g.steps, (1, 0));
-    let g = play(&p, &trace, n, keccak256(b"wrong"), false, &|_| 0, None);
-    report(&format!("branch.elf N={n}, wrong final state"), &g);
-    assert_eq!((g.verdict, g.status), ("false", Status::False));
-    check_path(&g, n);
-    assert_eq!(g.steps, (0, 1));
+    for k in KS {
+        let g = play(&p, &trace, n, k, end, true, &|n| (n % 2) as usize, None);
+        report(&format!("branch.elf N={n}, k={k}, true claim"), &g);
+        assert_eq!((g.verdict, g.status), ("true", Status::True));
+        check_path(&g, n, k);
+        assert_eq!(g.steps, (1, 0));
+        let g = play(&p, &trace, n, k, keccak256(b"wrong"), false, &|_| 0, None);
+        report(&format!("branch.elf N={n}, k={k}, wrong final state"), &g);
+        assert_eq!((g.verdict, g.status), ("false", Status::False));
+        check_path(&g, n, k);
+        assert_eq!(g.steps, (0, 1));
+    }
 }
 
 /// `TraceFacts` (deciding `trace` from two state hashes) answers True exactly where unfolding
@@ -496,10 +644,15 @@ fn trace_facts_agree_with_unfolding() {
         (seed >> 33) % m.max(1)
     };
     let mut cases = vec![
-        (0, n_all, true),
-        (0, 0, true),
-        (n_all, 5, true),
-        (3, 1, false),
+        (0, n_all, true, 2),
+        (0, 0, true, 2),
+        (n_all, 5, true, 3),
+        (3, 1, false, 16),
+        // No `k` a split accepts: only one step can be true.
+        (5, 1, true, 0),
+        (5, 2, true, 1),
+        (5, 40, true, 257),
+        (5, 40, true, 256),
     ];
     for _ in 0..60 {
         let i = next(n_all);
@@ -508,10 +661,10 @@ fn trace_facts_agree_with_unfolding() {
             1 => n_all - i + next(20),
             _ => 1 + next(n_all - i),
         };
-        cases.push((i, n, next(3) != 0));
+        cases.push((i, n, next(3) != 0, [2, 3, 16][next(3) as usize]));
     }
     let mut labels = std::collections::BTreeMap::new();
-    for (i, n, right) in cases {
+    for (i, n, right, k) in cases {
         let a = trace.hash_at(i).unwrap();
         let b = if right {
             trace.hash_at(i + n).unwrap()
@@ -519,7 +672,7 @@ fn trace_facts_agree_with_unfolding() {
             keccak256(format!("wrong {i} {n}"))
         };
         let claim = p
-            .compile_claim(&format!("trace({CTX:#x}, {a:#x}, {b:#x}, {n})"))
+            .compile_claim(&format!("trace({CTX:#x}, {a:#x}, {b:#x}, {n}, {k})"))
             .expect("compiles");
         let quick = Evaluator::new(&p.registry, &p, &fast)
             .decide(&claim)
@@ -530,7 +683,7 @@ fn trace_facts_agree_with_unfolding() {
         assert_eq!(
             quick.label(),
             full.label(),
-            "step {i}, {n} steps, right end {right}"
+            "step {i}, {n} steps, right end {right}, k {k}"
         );
         if let (Verdict::False { challenge: q, .. }, Verdict::False { challenge: f, .. }) =
             (&quick, &full)

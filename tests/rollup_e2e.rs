@@ -1,11 +1,11 @@
 //! Rollup outputs disputed end to end on the embedded EVM (`ogs::dispute::rollup`): a batch of
 //! L2 transfers submitted to the bridge's L1 inbox, the rollup program (`tests/guests/src/
 //! rollup.c`) run over more than a million steps, and the output claim
-//! `output(prestate, ctx, prev, batch, claimed, final, n)` of `predicates/rollup.ogs` disputed
-//! by bisection:
+//! `output(prestate, ctx, prev, batch, claimed, final, n, k)` of `predicates/rollup.ogs`
+//! disputed by a k-ary bisection (k = `DEFAULT_K` = 16):
 //! - an honest proposer against a malicious challenger (which believes a wrong run) and a
 //!   malicious proposer (claiming a wrong output root, a theft) against an honest challenger;
-//! - the honest side wins both; at most ⌈log2 N⌉ bisection levels; exactly one MIPS step runs
+//! - the honest side wins both; at most ⌈log_k N⌉ bisection levels; exactly one MIPS step runs
 //!   on chain (accepted for the honest proposer, refused for the lying one); the pre-image
 //!   part that step reads is loaded on demand;
 //! - the bridge finalizes only the right output root and pays the L2 withdrawals on L1;
@@ -15,22 +15,29 @@ use ogs::chain::Status;
 use ogs::dispute::rollup::{expected_state, honest_inputs, play, Role, RollupGame, RollupOutcome};
 use ogs::systems::rollup::program::oracle_read_steps;
 
-fn ceil_log2(n: u64) -> usize {
-    (64 - (n - 1).leading_zeros()) as usize
+/// ⌈log_k n⌉: the levels of a k-ary bisection of n steps.
+fn ceil_log(n: u64, k: u64) -> usize {
+    let (mut levels, mut span) = (0, 1u64);
+    while span < n {
+        span = span.saturating_mul(k);
+        levels += 1;
+    }
+    levels
 }
 
-fn check_shape(g: &RollupOutcome) {
+fn check_shape(g: &RollupOutcome, k: u64) {
     assert!(g.steps >= 1_000_000, "a run of {} steps", g.steps);
     assert!(
-        g.levels() <= ceil_log2(g.steps),
-        "{} levels for N = {}",
+        g.levels() <= ceil_log(g.steps, k),
+        "{} levels for N = {}, k = {k}",
         g.levels(),
         g.steps
     );
     assert_eq!(g.path.first(), Some(&g.steps), "{:?}", g.path);
     assert_eq!(g.path.last(), Some(&1), "ends at one step: {:?}", g.path);
     for w in g.path.windows(2) {
-        assert!(w[1] == w[0].div_ceil(2) || w[1] == w[0] / 2, "{:?}", g.path);
+        let m = k.min(w[0]);
+        assert!(w[1] == w[0].div_ceil(m) || w[1] == w[0] / m, "{:?}", g.path);
     }
     assert_eq!(
         g.onchain_steps.0 + g.onchain_steps.1,
@@ -98,7 +105,7 @@ fn honest_proposer_against_a_malicious_challenger() {
             &g,
         );
         assert_eq!(g.status, Status::True, "{}", g.transcript);
-        check_shape(&g);
+        check_shape(&g, game.k);
         assert_eq!(g.onchain_steps, (1, 0));
         assert_eq!(g.preimage_loads, 1, "{}", g.transcript);
         assert!(g.transcript.contains(load), "{}", g.transcript);
@@ -118,7 +125,7 @@ fn malicious_proposer_against_an_honest_challenger() {
     let g = play(&game).expect("plays");
     report("malicious proposer", &g);
     assert_eq!(g.status, Status::False, "{}", g.transcript);
-    check_shape(&g);
+    check_shape(&g, game.k);
     assert_eq!(
         g.onchain_steps,
         (0, 1),

@@ -629,7 +629,9 @@ fn rollup_output_dispute_over_rpc_is_won_by_the_watcher() {
     use alloy_sol_types::SolCall;
     use ogs::dispute::watch::Watcher;
     use ogs::systems::rollup::bridge::RollupBridge;
-    use ogs::systems::rollup::program::{knowledge, output_claim, prestate, program, record, Role};
+    use ogs::systems::rollup::program::{
+        knowledge, output_claim, prestate, program, record, Role, DEFAULT_K,
+    };
     use ogs::systems::rollup::{Batch, RollupInputs, State, Transfer};
 
     let started = Instant::now();
@@ -722,7 +724,7 @@ fn rollup_output_dispute_over_rpc_is_won_by_the_watcher() {
     assert!(!inputs.claim_is_right());
     let p = program();
     let run = record(&inputs, Role::Liar { from: None }, 7).expect("runs");
-    let claim = output_claim(&p, prestate().expect("prestate"), &run).expect("claim");
+    let claim = output_claim(&p, prestate().expect("prestate"), &run, DEFAULT_K).expect("claim");
     let liar_addr = anvil.address(1);
     let liar_dispute = Dispute::attach(anvil.chain(&[1]), &d).expect("attaches");
     let mut liar = Watcher::new(
@@ -775,6 +777,7 @@ fn rollup_output_dispute_over_rpc_is_won_by_the_watcher() {
         claimed: theft.root().into(),
         final_: run.end(),
         n: U256::from(run.steps()),
+        k: U256::from(DEFAULT_K),
     };
     let r = probe
         .call(liar_addr, bridge, fin.abi_encode().into())

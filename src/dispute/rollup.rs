@@ -19,7 +19,9 @@ use crate::chain::{Receipt, Status};
 use crate::lang::Program;
 use crate::logic::Claim;
 use crate::systems::rollup::bridge::RollupBridge;
-use crate::systems::rollup::program::{knowledge, output_claim, prestate, program, record};
+use crate::systems::rollup::program::{
+    knowledge, output_claim, prestate, program, record, DEFAULT_K,
+};
 pub use crate::systems::rollup::program::{ProgramError, Role};
 use crate::systems::rollup::{trace_facts, Batch, Gen, RollupInputs, State, VmTrace};
 use alloy_primitives::{Address, Bytes, B256, U256};
@@ -55,6 +57,9 @@ pub struct RollupGame {
     /// per bisection level instead of six; once the clocks have run out, a keeper settles the
     /// whole chain in one `settleChain` transaction.
     pub paths: bool,
+    /// The branching factor of the output claim (`k` of `trace`): each level cuts the disputed
+    /// steps into `k` segments, so the game has ⌈log_k N⌉ levels.
+    pub k: u64,
 }
 
 impl Default for RollupGame {
@@ -70,6 +75,7 @@ impl Default for RollupGame {
             block_time: 12,
             slow_liar: false,
             paths: false,
+            k: DEFAULT_K,
         }
     }
 }
@@ -168,6 +174,8 @@ pub struct Bridge {
     pub after: State,
     /// The sealed batch, as the bridge emitted it.
     pub batch: Vec<u8>,
+    /// The branching factor of the output claims proposed through it (`k` of `trace`).
+    pub k: u64,
 }
 
 impl Bridge {
@@ -219,6 +227,7 @@ impl Bridge {
             genesis,
             after,
             batch: Vec::new(),
+            k: DEFAULT_K,
         };
         // L2 users submit their transfers on L1, then anyone seals the batch.
         for t in &batch.transfers {
@@ -280,7 +289,7 @@ impl Bridge {
 
     /// `who` claims the output of its recorded run `run`.
     pub fn propose(&self, a: &mut Arena, who: &Party, run: &VmTrace) -> Result<Claim, RollupError> {
-        let claim = output_claim(a.program(), self.prestate, run)?;
+        let claim = output_claim(a.program(), self.prestate, run, self.k)?;
         a.claim(who, &claim)?;
         Ok(claim)
     }
@@ -292,6 +301,7 @@ impl Bridge {
             claimed: run.inputs().map(|i| i.claimed).unwrap_or_default(),
             final_: run.end(),
             n: U256::from(run.steps()),
+            k: U256::from(self.k),
         };
         let what = format!("finalize output {}", short(call.claimed.as_slice()));
         self.call(a, &who.name, who.address, what, call.abi_encode())
@@ -384,7 +394,8 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     // Deploy the bridge with the genesis funds; the users submit the batch, it is sealed.
     let deployer = Address::repeat_byte(0xb0);
     a.dispute_mut().chain.set_balance(deployer, rich);
-    let bridge = Bridge::open(&mut a, ("operator", deployer), genesis, &batch)?;
+    let mut bridge = Bridge::open(&mut a, ("operator", deployer), genesis, &batch)?;
+    bridge.k = game.k;
     let facts = bridge.facts;
 
     // The proposer's output and run.
@@ -534,22 +545,13 @@ impl Shape {
                 preimage_loads += 1;
             }
         }
-        let registry = &a.program().registry;
-        // The step count a claim disputes: a `trace` call's `n`, or (with path moves, where the
-        // calls themselves are skipped) the `n` of the `split` in a trace's unfolded negation.
+        // The step count a claim disputes: the `n` of a call into the trace group (`trace`,
+        // `refuted` and `segments_hold` all take it fourth).
         let steps_of = |c: &Claim| -> Option<U256> {
             match c {
                 Claim::Call { group, args, .. } if *group == facts.group => {
                     Some(U256::from_be_slice(args.get(3)?.as_lit()?))
                 }
-                Claim::And(parts) => parts.iter().find_map(|p| match p {
-                    Claim::Forall {
-                        quantifier, args, ..
-                    } if registry.name_of(quantifier) == Some("split") => {
-                        Some(U256::from_be_slice(args.get(3)?.as_lit()?))
-                    }
-                    _ => None,
-                }),
                 _ => None,
             }
         };

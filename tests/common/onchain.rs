@@ -50,10 +50,21 @@ pub fn sol_verify(d: &mut Dispute, at: Address, args: &[Vec<u8>], w: &[u8]) -> (
 
 /// `quantify` on chain (an `eth_call`, no proof).
 pub fn sol_quantify(d: &mut Dispute, at: Address, args: &[Vec<u8>], t: &[u8]) -> bool {
+    sol_quantify_with(d, at, args, t, &[])
+}
+
+/// `quantify` on chain (an `eth_call`) with a membership proof.
+pub fn sol_quantify_with(
+    d: &mut Dispute,
+    at: Address,
+    args: &[Vec<u8>],
+    t: &[u8],
+    proof: &[u8],
+) -> bool {
     let data = quantifyCall {
         args: bytes(args),
         t: Bytes::copy_from_slice(t),
-        proof: Bytes::new(),
+        proof: Bytes::copy_from_slice(proof),
     }
     .abi_encode();
     let r = d.chain.call(d.deployer, at, data.into()).expect("call");

@@ -27,15 +27,15 @@ import {IDisputeDecisions} from "./IDisputeDecisions.sol";
 ///         unfinalized sealed batch `batch = batchHash(nextBatch)` -- outputs are finalized
 ///         strictly in batch order, each for a batch whose transfers L1 authenticated -- and only
 ///         if the dispute contract has decided True the claim `output(prestate, ctx, prev, batch,
-///         claimed, final, n)` of `predicates/rollup.ogs`, compiled:
+///         claimed, final, n, k)` of `predicates/rollup.ogs`, compiled:
 ///
 ///             rollup_context(ctx, prev, batch, claimed) and vm_valid(final)
-///             and trace(ctx, prestate, final, n)
+///             and trace(ctx, prestate, final, n, k)
 ///
 ///         with `ctx = keccak256(abi.encode(prev, batch, claimed))`: the rollup program, started
 ///         from `prestate` with the local inputs (1 = prev, 2 = batch, 3 = claimed) in context
 ///         `ctx`, exits with code 0 -- it accepts `claimed` as the output of `batch` applied to
-///         `prev` -- after `n` steps. Every finalized root stays usable for `proveWithdrawal`,
+///         `prev` -- after `n` steps (disputed `k`-ary). Every finalized root stays usable for `proveWithdrawal`,
 ///         which credits an account what its `withdrawn` counter in that state exceeds what it
 ///         was already paid; `withdraw` sends the credit (pull).
 contract RollupBridge {
@@ -267,16 +267,17 @@ contract RollupBridge {
 
     /// @notice Moves the bridge from `latestRoot` to `claimed` by the next unfinalized sealed
     ///         batch `batchHash(nextBatch)` if the output claim of `(latestRoot, that batch,
-    ///         claimed, final, n)` is decided True. Anyone may call.
+    ///         claimed, final, n, k)` is decided True. Anyone may call.
     /// @param claimed The output root of that batch applied to `latestRoot`.
     /// @param final_ The rollup program's final VM state hash.
     /// @param n The number of VM steps of the run.
-    function finalize(bytes32 claimed, bytes32 final_, uint256 n) external {
+    /// @param k The branching factor of the output claim's trace (its `ksplit`).
+    function finalize(bytes32 claimed, bytes32 final_, uint256 n, uint256 k) external {
         uint256 index = _nextBatch;
         if (index >= _batchCount) revert NoSealedBatch(index);
         bytes32 batch = _batchHashes[index];
         bytes32 prev = latestRoot;
-        bytes32 id = outputClaimId(prev, batch, claimed, final_, n);
+        bytes32 id = outputClaimId(prev, batch, claimed, final_, n, k);
         if (!DISPUTE.isTrue(id)) revert OutputNotTrue(id);
         latestRoot = claimed;
         finalized[claimed] = true;
@@ -344,11 +345,11 @@ contract RollupBridge {
     }
 
     /// @notice The canonical encoding of the compiled claim
-    ///         `output(PRESTATE, ctx, prev, batch, claimed, final, n)`:
+    ///         `output(PRESTATE, ctx, prev, batch, claimed, final, n, k)`:
     ///         `AND[rollup_context(ctx, prev, batch, claimed), vm_valid(final),
-    ///         CALL(TRACE_GROUP, TRACE_INDEX; ctx, PRESTATE, final, n)]`,
+    ///         CALL(TRACE_GROUP, TRACE_INDEX; ctx, PRESTATE, final, n, k)]`,
     ///         `ctx = localContext(prev, batch, claimed)`, every argument a literal 32-byte word.
-    function outputClaim(bytes32 prev, bytes32 batch, bytes32 claimed, bytes32 final_, uint256 n)
+    function outputClaim(bytes32 prev, bytes32 batch, bytes32 claimed, bytes32 final_, uint256 n, uint256 k)
         public
         view
         returns (bytes memory)
@@ -366,21 +367,23 @@ contract RollupBridge {
             )
         );
         parts[1] = ClaimBuilder.witness(VM_VALID, ClaimBuilder.args1(fin));
-        parts[2] = ClaimBuilder.call(
-            TRACE_GROUP,
-            TRACE_INDEX,
-            ClaimBuilder.args4(ctx, ClaimBuilder.lit(abi.encode(PRESTATE)), fin, ClaimBuilder.lit(abi.encode(n)))
-        );
+        ClaimBuilder.Term[] memory traceArgs = new ClaimBuilder.Term[](5);
+        traceArgs[0] = ctx;
+        traceArgs[1] = ClaimBuilder.lit(abi.encode(PRESTATE));
+        traceArgs[2] = fin;
+        traceArgs[3] = ClaimBuilder.lit(abi.encode(n));
+        traceArgs[4] = ClaimBuilder.lit(abi.encode(k));
+        parts[2] = ClaimBuilder.call(TRACE_GROUP, TRACE_INDEX, traceArgs);
         return ClaimBuilder.and_(parts);
     }
 
     /// @notice The id of that claim (`keccak256` of its encoding, as the dispute contract's).
-    function outputClaimId(bytes32 prev, bytes32 batch, bytes32 claimed, bytes32 final_, uint256 n)
+    function outputClaimId(bytes32 prev, bytes32 batch, bytes32 claimed, bytes32 final_, uint256 n, uint256 k)
         public
         view
         returns (bytes32)
     {
-        return keccak256(outputClaim(prev, batch, claimed, final_, n));
+        return keccak256(outputClaim(prev, batch, claimed, final_, n, k));
     }
 
     /// @dev The account count of a state of `length` bytes whose first bytes are those of

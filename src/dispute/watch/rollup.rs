@@ -4,7 +4,7 @@
 //! - **The program** is the one built into ogs (`tests/guests/bin/rollup.elf`). An output claim
 //!   names its absolute prestate. A claim about another program is left alone: the watcher
 //!   cannot run it, so it has no information about it.
-//! - **The inputs** of `output(prestate, ctx, prev, batch, claimed, final, n)` are:
+//! - **The inputs** of `output(prestate, ctx, prev, batch, claimed, final, n, k)` are:
 //!   - the L2 state whose root is `prev`;
 //!   - the batch whose hash is `batch`;
 //!   - the root `claimed` itself.
@@ -161,8 +161,9 @@ impl RollupFollower {
     }
 
     /// `(prev, batch, claimed)` of `c` if it is an output claim of this build's program: the
-    /// compiled `output(prestate, ctx, prev, batch, claimed, final, n)`, i.e. `rollup_context(ctx,
-    /// prev, batch, claimed) and vm_valid(final) and trace(ctx, prestate, final, n)`.
+    /// compiled `output(prestate, ctx, prev, batch, claimed, final, n, k)`, i.e.
+    /// `rollup_context(ctx, prev, batch, claimed) and vm_valid(final) and trace(ctx, prestate,
+    /// final, n, k)`, for any `k`.
     fn output_of(&self, program: &Program, c: &Claim) -> Option<[[u8; 32]; 3]> {
         let Claim::And(parts) = c else {
             return None;
@@ -183,15 +184,16 @@ impl RollupFollower {
                     context = words(args).filter(|w| w.len() == 4);
                 }
                 Claim::Call { group, index, args }
-                    if *group == facts.group && *index == facts.index && args.len() == 4 =>
+                    if *group == facts.group && *index == facts.index && args.len() == 5 =>
                 {
                     let n = alloy_primitives::U256::from_be_slice(args[3].as_lit()?);
-                    trace = Some((words(&args[..3])?, n));
+                    let k = alloy_primitives::U256::from_be_slice(args[4].as_lit()?);
+                    trace = Some((words(&args[..3])?, n, k));
                 }
                 _ => {}
             }
         }
-        let (ctx_args, (trace_args, n)) = (context?, trace?);
+        let (ctx_args, (trace_args, n, k)) = (context?, trace?);
         let [ctx, prev, batch, claimed] = [0, 1, 2, 3].map(|i| ctx_args[i]);
         let [_, pre, fin] = [0, 1, 2].map(|i| trace_args[i]);
         if pre != self.prestate.0 {
@@ -201,7 +203,7 @@ impl RollupFollower {
         let [pre_h, ctx_h, prev_h, batch_h, claimed_h, fin_h] =
             [pre, ctx, prev, batch, claimed, fin].map(B256::from);
         let text = format!(
-            "output({pre_h:#x}, {ctx_h:#x}, {prev_h:#x}, {batch_h:#x}, {claimed_h:#x}, {fin_h:#x}, {n})"
+            "output({pre_h:#x}, {ctx_h:#x}, {prev_h:#x}, {batch_h:#x}, {claimed_h:#x}, {fin_h:#x}, {n}, {k})"
         );
         (program.compile_claim(&text).ok()?.id() == c.id()).then_some([prev, batch, claimed])
     }

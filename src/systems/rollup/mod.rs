@@ -47,7 +47,7 @@ pub(crate) mod verifiers;
 pub use trace::{LocalInputs, TraceFacts, TraceKnowledge, VmTrace, MIPS_WITNESS_SIZE};
 pub use verifiers::mips_step::mips_step_hashes;
 
-/// The rollup system: `mips_step`, `split`, `vm_valid`, `rollup_context`.
+/// The rollup system: `mips_step`, `split`, `ksplit`, `segments`, `vm_valid`, `rollup_context`.
 pub struct Rollup;
 
 impl super::System for Rollup {
@@ -57,6 +57,8 @@ impl super::System for Rollup {
     fn install(&self, r: &mut Registry) {
         r.add_verifier(Arc::new(verifiers::mips_step::MipsStep));
         r.add_quantifier(Arc::new(quantifiers::split::Split));
+        r.add_quantifier(Arc::new(quantifiers::k_split::KSplit));
+        r.add_quantifier(Arc::new(quantifiers::segments::Segments));
         r.add_verifier(Arc::new(verifiers::vm_valid::VmValid));
         r.add_verifier(Arc::new(verifiers::rollup_context::RollupContext));
     }
@@ -127,7 +129,7 @@ impl super::System for Rollup {
 pub fn trace_facts(program: &Program) -> Option<TraceFacts> {
     let zero = format!("{:#066x}", 0);
     let c = program
-        .compile_claim(&format!("trace({zero}, {zero}, {zero}, 1)"))
+        .compile_claim(&format!("trace({zero}, {zero}, {zero}, 1, 2)"))
         .ok()?;
     match c {
         Claim::Call { group, index, .. } => Some(TraceFacts { group, index }),

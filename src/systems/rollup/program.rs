@@ -44,6 +44,10 @@ pub(crate) const PREDICATES: &str = include_str!("../../../predicates/rollup.ogs
 /// this many steps).
 pub(crate) const SNAPSHOT_INTERVAL: u64 = 1 << 14;
 
+/// The branching factor of output claims unless a game says otherwise (`k` of `trace`): each
+/// bisection level cuts the disputed steps into this many segments.
+pub const DEFAULT_K: u64 = 16;
+
 /// Most steps a run may take.
 pub const MAX_STEPS: u64 = 1 << 31;
 
@@ -87,11 +91,16 @@ pub fn record(inputs: &RollupInputs, role: Role, salt: u64) -> Result<Arc<VmTrac
     }))
 }
 
-/// The output claim for a recorded run.
-pub fn output_claim(p: &Program, prestate: B256, t: &VmTrace) -> Result<Claim, ProgramError> {
+/// The output claim for a recorded run, disputed `k`-ary.
+pub fn output_claim(
+    p: &Program,
+    prestate: B256,
+    t: &VmTrace,
+    k: u64,
+) -> Result<Claim, ProgramError> {
     let i = t.inputs().ok_or(ProgramError::NoInputs)?;
     let text = format!(
-        "output({prestate:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {})",
+        "output({prestate:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {:#x}, {}, {k})",
         t.context(),
         i.prev,
         i.batch,

@@ -1,4 +1,4 @@
-//! MIPS executions a party ran itself: the knowledge behind `mips_step` and `split`
+//! MIPS executions a party ran itself: the knowledge behind `mips_step`, `split` and `ksplit`
 //! (`predicates/rollup.ogs`).
 //!
 //! A [`VmTrace`] runs the program once in fast mode, keeping a snapshot every `interval` steps,
@@ -11,6 +11,7 @@
 //! some step and made-up state hashes after it. That is how the simulator models a party that
 //! claims (or defends) a wrong output: it plays by the same evaluator, from wrong knowledge.
 
+use super::quantifiers::segments::part_count;
 use crate::fpvm::{keccak256, MemoryOracle, PreimageWitness, StepWitness, Tracer, Vm, VmError};
 use crate::fpvm::{PROOF_SIZE, STATE_SIZE};
 use crate::logic::local::{CallOracle, LocalInfo};
@@ -306,9 +307,9 @@ impl VmTrace {
     }
 }
 
-/// Decides `trace(ctx, a, b, n)` calls (`predicates/rollup.ogs`) from recorded runs
-/// ([`CallOracle`]): True when `n ≥ 1` and the party's run with context `ctx` goes from `a`
-/// to `b` in `n` steps. Unfolding the same call decides it True exactly then, but by visiting
+/// Decides `trace(ctx, a, b, n, k)` calls (`predicates/rollup.ogs`) from recorded runs
+/// ([`CallOracle`]): True when `n ≥ 1`, `n = 1` or `k` is a branching factor `ksplit`
+/// accepts, and the party's run with context `ctx` goes from `a` to `b` in `n` steps. Unfolding the same call decides it True exactly then, but by visiting
 /// all `n` steps; this answers from two state hashes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TraceFacts {
@@ -320,17 +321,20 @@ pub struct TraceFacts {
 
 impl CallOracle for TraceFacts {
     fn known_true(&self, group: &B256, index: u32, args: &[Vec<u8>], info: &LocalInfo) -> bool {
-        if *group != self.group || index != self.index || args.len() != 4 {
+        if *group != self.group || index != self.index || args.len() != 5 {
             return false;
         }
         let word = |i: usize| -> Option<B256> {
             (args[i].len() == 32).then(|| B256::from_slice(&args[i]))
         };
-        let (Some(ctx), Some(a), Some(b), Some(n)) = (word(0), word(1), word(2), word(3)) else {
+        let (Some(ctx), Some(a), Some(b), Some(n), Some(k)) =
+            (word(0), word(1), word(2), word(3), word(4))
+        else {
             return false;
         };
-        let n = U256::from_be_bytes(n.0);
-        if n.is_zero() {
+        let (n, k) = (U256::from_be_bytes(n.0), U256::from_be_bytes(k.0));
+        // One step needs no split; more need a `k` that `ksplit` accepts.
+        if n.is_zero() || (n > U256::from(1) && part_count(n, k).is_none()) {
             return false;
         }
         let Some((trace, i)) = info.vm_trace_of(&ctx, &a) else {
