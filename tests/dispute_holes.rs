@@ -30,10 +30,12 @@ use std::collections::HashMap;
 const BOND: u64 = 1_000_000_000_000_000; // 0.001 ether
 const WINDOW: u64 = 3600;
 
-/// The channel library plus one recursive definition (a `CALL` that stays a call).
+/// The channel library plus two recursive definitions (calls that stay calls): `walk`, and
+/// `big`, whose group is too large for `admit` to store as code (`GROUP_CODE_LIMIT`).
 const SOURCE: &str = "
 use \"channel.ogs\";
 def walk(p: (uint256, uint256)) := forall i in below(p.0): walk((i, p.1));
+def big(n: uint256) := (forall i in below(n): big(i)) and lt(n, 1000) and lt(n, 1001) and lt(n, 1002) and lt(n, 1003) and lt(n, 1004) and lt(n, 1005) and lt(n, 1006) and lt(n, 1007) and lt(n, 1008) and lt(n, 1009) and lt(n, 1010) and lt(n, 1011) and lt(n, 1012) and lt(n, 1013) and lt(n, 1014) and lt(n, 1015) and lt(n, 1016) and lt(n, 1017) and lt(n, 1018) and lt(n, 1019) and lt(n, 1020) and lt(n, 1021) and lt(n, 1022) and lt(n, 1023) and lt(n, 1024) and lt(n, 1025) and lt(n, 1026) and lt(n, 1027) and lt(n, 1028) and lt(n, 1029) and lt(n, 1030) and lt(n, 1031) and lt(n, 1032) and lt(n, 1033) and lt(n, 1034) and lt(n, 1035) and lt(n, 1036) and lt(n, 1037) and lt(n, 1038) and lt(n, 1039);
 ";
 
 sol! {
@@ -1718,14 +1720,33 @@ fn bad_challenge_that_does_not_contradict() {
     g.refused("NotInDomain", |g| {
         g.challenge(bob, &q, &instance(word(5), vec![]), &out, &[])
     });
-    // A CALL target without its definition group.
-    let (gid, _) = g.p.defs["walk"].recursive.expect("recursive");
+    // A CALL target whose group was stored at admission needs no group in the challenge: the
+    // contract reads it from its data contract (the counter-claim still has to be the one).
     let call = g.compile("walk((2, 3))");
     g.claim(alice, &call).expect("claim");
-    let why = g.refused("MissingGroup", |g| {
+    g.refused("CounterMismatch", |g| {
         g.challenge(bob, &call, &instance(word(0), vec![]), &out, &[])
     });
+    let walk_counter = g.counter(&call, &instance(word(0), vec![]));
+    g.challenge(bob, &call, &instance(word(0), vec![]), &walk_counter, &[])
+        .expect("unfolded from the stored group");
+    // A group too large to store must come with the challenge.
+    let (gid, _) = g.p.defs["big"].recursive.expect("recursive");
+    let big_group = g.p.groups[&gid].encoding.clone();
+    assert!(big_group.len() > ogs::chain::dispute::GROUP_CODE_LIMIT);
+    let big = g.compile("big(2)");
+    g.claim(alice, &big).expect("claim");
+    let why = g.refused("MissingGroup", |g| {
+        g.challenge(bob, &big, &conjunct(1), &out, &[])
+    });
     assert!(why.contains(&format!("{gid:?}")), "{why}");
+    let with_group = How {
+        groups: vec![big_group],
+        ..conjunct(1)
+    };
+    let big_counter = g.counter(&big, &with_group);
+    g.challenge(bob, &big, &with_group, &big_counter, &[])
+        .expect("unfolded from the group passed");
     // A definition whose unfolding's only challenge is the call itself.
     let tpl = Claim::Not(Box::new(Claim::Call {
         group: B256::ZERO,

@@ -77,6 +77,10 @@ contract UniversalDispute {
     uint256 public constant MAX_UNFOLD = 128;
     /// @notice Most steps one `challengePath` takes (Rust `MAX_PATH`).
     uint256 internal constant MAX_PATH = 8;
+    /// @notice The largest group encoding `admit` stores as contract code (EIP-170's 24,576
+    ///         bytes, less the leading STOP byte); a challenge need not pass such a group
+    ///         (Rust `GROUP_CODE_LIMIT`).
+    uint256 internal constant GROUP_CODE_LIMIT = 24_575;
 
     // =====================================================================================
     // Storage
@@ -98,6 +102,7 @@ contract UniversalDispute {
     uint256 private constant PAID = 1 << 161;
     uint256 private constant M32 = 0xffffffff;
     uint256 private constant M64 = 0xffffffffffffffff;
+    uint256 private constant ADMITTED = 1 << 160;
 
     mapping(bytes32 => uint256) private _dispute;
     mapping(bytes32 => uint256) private _record;
@@ -118,8 +123,10 @@ contract UniversalDispute {
     // The copies live at storage slot `name` (verifiers) and `name ^ 1` (quantifiers): a name
     // id is a keccak256 output, as is every mapping slot here, so no collision can be found,
     // and a lookup costs one storage read without hashing (see `_nameSlot`).
-    /// @notice Whether the definition group with this id was admitted (see `admit`).
-    mapping(bytes32 => bool) public admitted;
+    /// group id => 0 (not admitted) or ADMITTED | the address of a data contract whose code is
+    ///      the group encoding after one STOP byte (0 when the group is too large to store as
+    ///      code: a challenge then passes it in `ChallengeArgs.groups`).
+    mapping(bytes32 => uint256) private _groups;
 
     // =====================================================================================
     // Events
@@ -242,6 +249,8 @@ contract UniversalDispute {
     error NothingToWithdraw();
     /// @notice The ether transfer failed.
     error TransferFailed();
+    /// @notice Storing an admitted group as code failed.
+    error StoreFailed();
 
     /// @notice Constructor argument out of range (`window` must fit 32 bits, so deadlines never overflow).
     error BadWindow(uint64 window);
@@ -403,14 +412,51 @@ contract UniversalDispute {
     ///         quantifier its bodies name must be registered, and every other group they call
     ///         must be admitted already (groups call each other without cycles, so an order
     ///         exists: callees first). Anyone may call; admitting twice changes nothing.
+    ///         A group of at most `GROUP_CODE_LIMIT` bytes is also stored as the code of a data
+    ///         contract, so that challenges unfold its calls without passing it as calldata:
+    ///         the admitter pays that once, every move of every dispute saves it.
     /// @return gid `keccak256(group)`
     function admit(bytes calldata group) external returns (bytes32 gid) {
         bytes memory g = group;
         gid = keccak256(g);
-        if (admitted[gid]) return gid;
+        if (_groups[gid] != 0) return gid;
         _requireKnown(ClaimLib.validateGroup(g));
-        admitted[gid] = true;
+        _groups[gid] = ADMITTED | uint256(uint160(_storeCode(g)));
         emit Admitted(gid);
+    }
+
+    /// @notice Whether the definition group with this id was admitted (see `admit`).
+    function admitted(bytes32 gid) external view returns (bool) {
+        return _groups[gid] != 0;
+    }
+
+    /// @dev Deploys a data contract whose code is `STOP ‖ data` (nobody can call into it), or
+    ///      returns 0 when `data` is too large for contract code.
+    function _storeCode(bytes memory data) private returns (address a) {
+        uint256 n = data.length;
+        if (n > GROUP_CODE_LIMIT) return address(0);
+        // Init code (12 bytes): PUSH2 size, DUP1, PUSH1 12, PUSH1 0, CODECOPY, PUSH1 0, RETURN,
+        // followed by the runtime code STOP ‖ data (size = n + 1).
+        bytes memory init = abi.encodePacked(
+            hex"61",
+            uint16(n + 1),
+            hex"80600c6000396000f3",
+            hex"00",
+            data
+        );
+        assembly ("memory-safe") {
+            a := create(0, add(init, 0x20), mload(init))
+        }
+        if (a == address(0)) revert StoreFailed();
+    }
+
+    /// @dev The stored encoding of admitted group `gid` (data contract `at`, from `_groups`).
+    function _loadCode(address at) private view returns (bytes memory g) {
+        uint256 n = at.code.length - 1;
+        g = new bytes(n);
+        assembly ("memory-safe") {
+            extcodecopy(at, add(g, 0x20), 1, n)
+        }
     }
 
     /// @notice Copies registry entries into the dispute contract's own name table, so that the
@@ -464,7 +510,7 @@ contract UniversalDispute {
         bool allKnown = true;
         uint256 admittedSlot;
         assembly ("memory-safe") {
-            admittedSlot := admitted.slot
+            admittedSlot := _groups.slot
             let p := add(refs, 0x20)
             let e := add(p, shl(5, mload(refs)))
             for {
@@ -472,7 +518,7 @@ contract UniversalDispute {
             } lt(p, e) {
                 p := add(p, 0x40)
             } {
-                // the slots of `_nameSlot` (WITNESS 2, FORALL 3) and of `admitted` (CALL 4)
+                // the slots of `_nameSlot` (WITNESS 2, FORALL 3) and of `_groups` (CALL 4)
                 let k := mload(p)
                 let slot := mload(add(p, 0x20))
                 if eq(k, 3) {
@@ -498,7 +544,7 @@ contract UniversalDispute {
             uint256 k = refs[j];
             bytes32 name = bytes32(refs[j + 1]);
             if (k == ClaimLib.CALL) {
-                if (!admitted[name]) revert UnknownGroup(name);
+                if (_groups[name] == 0) revert UnknownGroup(name);
                 continue;
             }
             if (_learnt(name, k) != address(0)) continue;
@@ -1022,10 +1068,14 @@ contract UniversalDispute {
     ///      `check_challenge`'s expected counter-claim).
     function _counterOf(bytes memory target, ChallengeArgs calldata how) private view returns (bytes memory) {
         bytes memory cur = target;
-        bool unfolded = ClaimLib.kindOf(cur) == ClaimLib.CALL;
-        if (unfolded) cur = _unfold(cur, how.groups);
-        uint256 kind = ClaimLib.kindOf(cur);
         uint8 h = how.how;
+        bool unfolded = ClaimLib.kindOf(cur) == ClaimLib.CALL;
+        if (unfolded) {
+            bool selected;
+            (cur, selected) = _unfold(cur, how.groups, h, how.index);
+            if (selected) return cur;
+        }
+        uint256 kind = ClaimLib.kindOf(cur);
         if (kind == ClaimLib.WITNESS) {
             // A WITNESS_EXISTS claim has no challenge (spec §2). A call whose unfolding is one
             // would then always time out True; it is instead held by NOT(W) (README).
@@ -1066,39 +1116,82 @@ contract UniversalDispute {
     }
 
     /// @dev Unfolds the CALL `cur` until it is not a CALL (at most `MAX_UNFOLD` times), with
-    ///      definition groups found by id among `groups`. Each must be admitted (so it is
-    ///      canonical and names only known names: it is not validated again).
-    function _unfold(bytes memory cur, bytes[] calldata groups) private view returns (bytes memory) {
+    ///      definition groups found by id among `groups` or, for a group stored when it was
+    ///      admitted, read from its data contract. Each must be admitted (so it is canonical and
+    ///      names only known names: it is not validated again).
+    ///      When the last definition's body is `NOT` or `AND` and `h` selects its operand or a
+    ///      conjunct, only that part is instantiated and the counter-claim is returned at once
+    ///      (`selected`): instantiating is structural, so the part of the instantiated body is
+    ///      the instantiated part, and the rest of the body is never built.
+    function _unfold(bytes memory cur, bytes[] calldata groups, uint8 h, uint256 index)
+        private
+        view
+        returns (bytes memory, bool selected)
+    {
         uint256 ng = groups.length;
-        bytes32[] memory ids = new bytes32[](ng);
-        bytes[] memory loaded = new bytes[](ng);
-        bool[] memory ready = new bool[](ng);
+        bytes32[] memory ids = new bytes32[](ng + 1);
+        bytes[] memory loaded = new bytes[](ng + 1);
         for (uint256 j = 0; j < ng; j++) ids[j] = keccak256(groups[j]);
+        // Slot `ng`: the last group read from code (a trace game unfolds one group throughout).
         for (uint256 step = 0; ClaimLib.kindOf(cur) == ClaimLib.CALL; step++) {
             if (step == MAX_UNFOLD) revert TooManyUnfoldings();
             bytes32 gid = ClaimLib.nameOf(cur);
             uint256 j = 0;
-            while (j < ng && ids[j] != gid) j++;
-            if (j == ng) revert MissingGroup(gid);
-            if (!ready[j]) {
-                if (!admitted[gid]) revert UnknownGroup(gid);
-                loaded[j] = groups[j];
-                ready[j] = true;
+            while (j <= ng && ids[j] != gid) j++;
+            if (j > ng || loaded[j].length == 0) {
+                uint256 entry = _groups[gid];
+                if (entry == 0) revert UnknownGroup(gid);
+                if (j < ng) {
+                    loaded[j] = groups[j];
+                } else {
+                    address at = address(uint160(entry));
+                    if (at == address(0)) revert MissingGroup(gid);
+                    j = ng;
+                    ids[j] = gid;
+                    loaded[j] = _loadCode(at);
+                }
             }
-            cur = _unfoldOnce(cur, loaded[j], gid);
+            (cur, selected) = _instantiate(cur, loaded[j], gid, h, index);
+            if (selected) return (cur, true);
         }
-        return cur;
+        return (cur, false);
     }
 
-    /// @dev One level: definition `index` of group `g` (id `gid`) with the call's arguments
-    ///      for its parameters (Rust `unfold`).
-    function _unfoldOnce(bytes memory call, bytes memory g, bytes32 gid) private pure returns (bytes memory) {
+    /// @dev One level of `_unfold`: the body of the definition `call` calls in group `g` (id
+    ///      `gid`) with the call's arguments for its parameters (Rust `unfold`) -- or, when the
+    ///      body is `NOT` / `AND` and `h` selects its operand / a conjunct, the counter-claim
+    ///      built from that part alone (`selected`).
+    function _instantiate(bytes memory call, bytes memory g, bytes32 gid, uint8 h, uint256 index)
+        private
+        pure
+        returns (bytes memory, bool selected)
+    {
+        (bytes memory body, bytes[] memory args) = _definitionFor(call, g, gid);
+        uint256 bk = ClaimLib.kindOf(body);
+        if (bk == ClaimLib.NOT && h == OPERAND) {
+            return (ClaimLib.instantiate(ClaimLib.child(body, 0), args, gid), true);
+        }
+        if (bk == ClaimLib.AND && h == CONJUNCT) {
+            uint256 n = ClaimLib.childCount(body);
+            if (index >= n) revert ConjunctOutOfRange(index, n);
+            return (ClaimLib.negate(ClaimLib.instantiate(ClaimLib.child(body, index), args, gid)), true);
+        }
+        return (ClaimLib.instantiate(body, args, gid), false);
+    }
+
+    /// @dev The template of the definition `call` calls in group `g` (id `gid`), and the call's
+    ///      arguments for its parameters (Rust `unfold` instantiates the one with the other).
+    function _definitionFor(bytes memory call, bytes memory g, bytes32 gid)
+        private
+        pure
+        returns (bytes memory body, bytes[] memory args)
+    {
         uint256 i = ClaimLib.indexOf(call);
         if (i >= ClaimLib.groupSize(g)) revert UnknownDefinition(gid, i);
-        (uint256 arity, bytes memory body) = ClaimLib.definition(g, i);
-        bytes[] memory args = ClaimLib.literalArgs(call);
+        uint256 arity;
+        (arity, body) = ClaimLib.definition(g, i);
+        args = ClaimLib.literalArgs(call);
         if (args.length != arity) revert ArityMismatch(arity, args.length);
-        return ClaimLib.instantiate(body, args, gid);
     }
 
     /// @dev Static call with bounded gas; true only for a successful call returning exactly

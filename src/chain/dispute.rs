@@ -174,6 +174,11 @@ impl Status {
     }
 }
 
+/// The largest definition-group encoding `admit` stores as contract code (the contract's
+/// `GROUP_CODE_LIMIT`: EIP-170's 24,576 bytes less a leading STOP byte). Larger groups are
+/// passed in [`How::groups`] by every challenge that unfolds their calls.
+pub const GROUP_CODE_LIMIT: usize = 24_575;
+
 /// How a challenge contradicts its target (the contract's `ChallengeArgs`).
 #[derive(Clone, Debug, Default)]
 pub struct How {
@@ -588,7 +593,7 @@ impl<B: Backend> Dispute<B> {
 
     /// Whether the contract has admitted group `id`.
     pub fn is_admitted(&mut self, id: B256) -> Result<bool, DisputeError> {
-        self.view(UniversalDispute::admittedCall(id))
+        self.view(UniversalDispute::admittedCall { gid: id })
     }
 
     /// Admits every known group `claim` calls (and the groups those call, callees first) that

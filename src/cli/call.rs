@@ -106,7 +106,7 @@ pub(super) fn encode(
                 .witness_for(&challenge.counter)
                 .map(<[u8]>::to_vec)
                 .unwrap_or_default();
-            let groups: Vec<Vec<u8>> = p.groups.values().map(|g| g.encoding.clone()).collect();
+            let groups = crate::dispute::groups_to_pass(&p);
             if challenge.kind == ChallengeKind::Negation && !challenge.via_unfold {
                 return Err(anyhow!(
                     "a WITNESS_EXISTS claim has no challenge: claim its negation instead: {}",

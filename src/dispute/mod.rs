@@ -3,7 +3,9 @@
 //! evaluator, the settlement that follows the windows, and a transcript of
 //! everything that happened.
 
-use crate::chain::dispute::{events, Dispute, DisputeError, DisputeEvent, How, Status};
+use crate::chain::dispute::{
+    events, Dispute, DisputeError, DisputeEvent, How, Status, GROUP_CODE_LIMIT,
+};
 use crate::chain::Receipt;
 use crate::lang::Program;
 use crate::logic::eval::{ChallengeKind, Evaluator, Verdict};
@@ -76,18 +78,26 @@ pub fn how_of(kind: &ChallengeKind) -> How {
     }
 }
 
-/// The challenge selector for `kind` against `target`, with `program`'s definition groups when
-/// the target is a call (the contract unfolds it and needs them).
+/// The challenge selector for `kind` against `target`, with the definition groups of `program`
+/// the contract cannot read itself when the target is a call (it unfolds the call).
 pub(crate) fn how_against(program: &Program, target: &Claim, kind: &ChallengeKind) -> How {
     let mut how = how_of(kind);
     if matches!(target, Claim::Call { .. }) {
-        how.groups = program
-            .groups
-            .values()
-            .map(|g| g.encoding.clone())
-            .collect();
+        how.groups = groups_to_pass(program);
     }
     how
+}
+
+/// The definition groups a challenge that unfolds calls must pass as calldata: those too large
+/// for `admit` to store as code ([`GROUP_CODE_LIMIT`]); the contract reads the others from
+/// their data contracts, which costs a move far less than their calldata.
+pub fn groups_to_pass(program: &Program) -> Vec<Vec<u8>> {
+    program
+        .groups
+        .values()
+        .filter(|g| g.encoding.len() > GROUP_CODE_LIMIT)
+        .map(|g| g.encoding.clone())
+        .collect()
 }
 
 /// Most steps of one path move (the contract's `MAX_PATH`).
