@@ -28,7 +28,7 @@ const EIP170_LIMIT = 24576;
 const SETTINGS = {
   evmVersion: 'cancun',
   optimizer: { enabled: true, runs: 200 },
-  viaIR: false,
+  viaIR: true,
   metadata: { bytecodeHash: 'ipfs', useLiteralContent: false },
   outputSelection: {
     '*': {

@@ -2,7 +2,7 @@
 //! L2 transfers submitted to the bridge's L1 inbox, the rollup program (`tests/guests/src/
 //! rollup.c`) run over more than a million steps, and the output claim
 //! `output(prestate, ctx, prev, batch, claimed, final, n, k)` of `predicates/rollup.ogs`
-//! disputed by a k-ary bisection (k = `DEFAULT_K` = 16):
+//! disputed by a k-ary bisection (k = `DEFAULT_K` = 32):
 //! - an honest proposer against a malicious challenger (which believes a wrong run) and a
 //!   malicious proposer (claiming a wrong output root, a theft) against an honest challenger;
 //! - the honest side wins both; at most ⌈log_k N⌉ bisection levels; exactly one MIPS step runs

@@ -298,7 +298,11 @@ contract UniversalDispute {
         if (msg.value != BOND) revert WrongBond(msg.value, BOND);
         bytes memory target = _loadTarget(targetId, targetEnc);
         uint256 ta = _requireChallengeable(targetId);
-        return _post(targetId, ta, _counterOf(target, how), counterEnc, witness);
+        bytes memory counter = _counterOf(target, how);
+        counterId = keccak256(counter);
+        bytes32 given = keccak256(counterEnc);
+        if (given != counterId) revert CounterMismatch(counterId, given);
+        _post(targetId, ta, counter, counterId, witness);
     }
 
     /// @notice A challenge through forced replies, in one move: `steps[0]` selects the
@@ -306,21 +310,24 @@ contract UniversalDispute {
     ///         `NOT(Z)`, the opponent's only reply would be `Z` itself (the operand), so the
     ///         next step challenges `Z` directly; the last step's counter-claim is posted, and
     ///         contradicts the target: it refutes `Z`, whose negation refutes the target.
-    ///         Neither the skipped claims nor their bonds are made. A bisection level is then two
-    ///         moves: the challenger's `[CONJUNCT i, OPERAND]` (a half's negation, unfolded) and
-    ///         the proposer's `[CONJUNCT 1, INSTANCE p]` (its split point).
-    /// @return counterId `keccak256(counterEnc)`
+    ///         Neither the skipped claims nor their bonds are made. A bisection level of `trace`
+    ///         is then two moves: the proposer's `[CONJUNCT 1, INSTANCE p]` (its split) and the
+    ///         challenger's `[INSTANCE s, OPERAND]` (the segment it disputes).
+    ///         The counter-claim is not passed: the contract computes it (`counterOfPath` shows
+    ///         it beforehand; the `Challenged` event names its id), which saves its calldata.
+    /// @return counterId the id of the counter-claim posted
     function challengePath(
         bytes32 targetId,
         bytes calldata targetEnc,
         ChallengeArgs[] calldata steps,
-        bytes calldata counterEnc,
         bytes calldata witness
     ) external payable returns (bytes32 counterId) {
         if (msg.value != BOND) revert WrongBond(msg.value, BOND);
         bytes memory target = _loadTarget(targetId, targetEnc);
         uint256 ta = _requireChallengeable(targetId);
-        return _post(targetId, ta, _counterOfPath(target, steps), counterEnc, witness);
+        bytes memory counter = _counterOfPath(target, steps);
+        counterId = keccak256(counter);
+        _post(targetId, ta, counter, counterId, witness);
     }
 
     /// @dev The target's encoding, checked against its id.
@@ -330,20 +337,11 @@ contract UniversalDispute {
         if (h != targetId) revert IdMismatch(targetId, h);
     }
 
-    /// @dev Posts the computed `counter` against `targetId` (slot `ta`): checks the given
-    ///      encoding is it and that it is no self or circular challenge, enters and links it.
-    function _post(
-        bytes32 targetId,
-        uint256 ta,
-        bytes memory counter,
-        bytes calldata counterEnc,
-        bytes calldata witness
-    ) private returns (bytes32 counterId) {
-        counterId = keccak256(counter);
-        {
-            bytes32 given = keccak256(counterEnc);
-            if (given != counterId) revert CounterMismatch(counterId, given);
-        }
+    /// @dev Posts the computed `counter` (id `counterId`) against `targetId` (slot `ta`):
+    ///      checks that it is no self or circular challenge, enters and links it.
+    function _post(bytes32 targetId, uint256 ta, bytes memory counter, bytes32 counterId, bytes calldata witness)
+        private
+    {
         if (counterId == targetId) revert SelfChallenge(targetId);
         // NOT(target) as the target's own counter-claim (an instance that reproduces the
         // claim, as in `forall i in range(x, hi): r(i, hi)` at i = x) would make the two hold

@@ -51,6 +51,14 @@ pub enum DisputeError {
     /// A deployment file that does not match the chain or the artifacts.
     #[error("deployment: {0}")]
     Deployment(String),
+    /// A path move whose steps make the contract post another counter-claim than the one meant.
+    #[error("the contract's counter-claim for this path is {computed:#x}, not {meant:#x}")]
+    PathCounter {
+        /// The counter-claim the sender meant.
+        meant: B256,
+        /// The one the contract computes.
+        computed: B256,
+    },
 }
 
 /// Creation bytecode of a committed artifact.
@@ -558,7 +566,7 @@ impl<B: Backend> Dispute<B> {
         checked(r, revert_reason)
     }
 
-    fn view<C: SolCall>(&mut self, call: C) -> Result<C::Return, DisputeError> {
+    pub(crate) fn view<C: SolCall>(&mut self, call: C) -> Result<C::Return, DisputeError> {
         let r = self
             .chain
             .call(Address::ZERO, self.address, call.abi_encode().into())?;
@@ -654,7 +662,9 @@ impl<B: Backend> Dispute<B> {
 
     /// A move of `steps` with the bond: `challenge` for one step, otherwise `challengePath`, a
     /// challenge through forced replies (each step after the first challenges the operand of
-    /// the previous step's `NOT` counter-claim).
+    /// the previous step's `NOT` counter-claim). `challengePath` takes no counter-claim (the
+    /// contract computes it), so `counter` is first checked against the contract's
+    /// `counterOfPath`: a move is sent only if it posts the claim its sender means.
     pub fn challenge_path(
         &mut self,
         from: Address,
@@ -665,7 +675,16 @@ impl<B: Backend> Dispute<B> {
     ) -> Result<Receipt, DisputeError> {
         let data = match steps {
             [how] => calldata::challenge(target, how, counter, witness),
-            _ => calldata::challenge_path(target, steps, counter, witness),
+            _ => {
+                let computed = self.counter_of_path(target, steps)?;
+                if computed != counter.encode() {
+                    return Err(DisputeError::PathCounter {
+                        meant: counter.id(),
+                        computed: keccak256(&computed),
+                    });
+                }
+                calldata::challenge_path(target, steps, witness)
+            }
         };
         let bond = self.bond;
         self.send(from, bond, data)
@@ -904,18 +923,12 @@ pub mod calldata {
         .abi_encode()
     }
 
-    /// `challengePath(bytes32,bytes,(uint8,uint256,bytes,bytes,bytes[])[],bytes,bytes)`.
-    pub fn challenge_path(
-        target: &Claim,
-        steps: &[How],
-        counter: &Claim,
-        witness: &[u8],
-    ) -> Vec<u8> {
+    /// `challengePath(bytes32,bytes,(uint8,uint256,bytes,bytes,bytes[])[],bytes)`.
+    pub fn challenge_path(target: &Claim, steps: &[How], witness: &[u8]) -> Vec<u8> {
         UniversalDispute::challengePathCall {
             targetId: target.id(),
             targetEnc: target.encode().into(),
             steps: steps.iter().map(How::sol).collect(),
-            counterEnc: counter.encode().into(),
             witness: witness.to_vec().into(),
         }
         .abi_encode()

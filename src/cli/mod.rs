@@ -142,6 +142,21 @@ pub enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Play trace disputes (`trace(ctx, s0, sN, N, k)`, a lying proposer against an honest
+    /// challenger) over 2^n steps of the long-running guest for each n and k, on the embedded
+    /// EVM, and print the table of levels, moves, transactions and gas (and this machine's
+    /// off-chain times). Use a release build: 2^30 steps take seconds to record.
+    TraceReport {
+        /// Also write the report (Markdown) to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The step counts, as powers of two (comma-separated).
+        #[arg(long, value_delimiter = ',', default_values_t = [10, 20, 30])]
+        log_steps: Vec<u32>,
+        /// The branching factors (comma-separated, each 2..=256).
+        #[arg(long, value_delimiter = ',', default_values_t = [2, 8, 16, 32])]
+        k: Vec<u64>,
+    },
     /// The MIPS fault-proof VM: run programs, produce step witnesses, check ELFs.
     #[command(subcommand)]
     Mips(mips::MipsCmd),
@@ -312,6 +327,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         ),
         Cmd::Simulate { scenario, format } => simulate(&scenario, format),
         Cmd::GasReport { out } => gas_report(out),
+        Cmd::TraceReport { out, log_steps, k } => trace_report(out, &log_steps, &k),
         Cmd::Deploy(a) => net::deploy(a),
         Cmd::Send(a) => net::send(a),
         Cmd::Watch(a) => net::watch(a),
@@ -483,6 +499,25 @@ fn gas_report(out: Option<PathBuf>) -> Result<i32> {
     let lines = crate::dispute::gas::channel_report().map_err(|e| anyhow!("{e}"))?;
     let economics = crate::dispute::gas::economics(&lines).map_err(|e| anyhow!("{e}"))?;
     let md = crate::dispute::gas::markdown(&lines, &economics);
+    print!("{md}");
+    if let Some(out) = out {
+        std::fs::write(&out, &md).with_context(|| format!("cannot write {}", out.display()))?;
+        eprintln!("wrote {}", out.display());
+    }
+    Ok(0)
+}
+
+fn trace_report(out: Option<PathBuf>, log_steps: &[u32], ks: &[u64]) -> Result<i32> {
+    if let Some(n) = log_steps.iter().find(|n| !(1..=30).contains(*n)) {
+        return Err(anyhow!(
+            "--log-steps {n}: the guest runs 1,207,961,295 steps, so 1 ≤ n ≤ 30"
+        ));
+    }
+    if let Some(k) = ks.iter().find(|k| !(2..=256).contains(*k)) {
+        return Err(anyhow!("--k {k}: a split has 2 to 256 segments"));
+    }
+    let rows = crate::dispute::trace_game::report(log_steps, ks).map_err(|e| anyhow!("{e}"))?;
+    let md = crate::dispute::trace_game::markdown(&rows);
     print!("{md}");
     if let Some(out) = out {
         std::fs::write(&out, &md).with_context(|| format!("cannot write {}", out.display()))?;

@@ -18,6 +18,7 @@ pub mod gas;
 pub mod rollup;
 pub mod scenario;
 pub mod strategy;
+pub mod trace_game;
 pub mod watch;
 
 /// One line of a transcript.

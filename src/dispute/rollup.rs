@@ -150,7 +150,8 @@ fn receipt(r: Receipt) -> Result<Receipt, DisputeError> {
     )
 }
 
-fn party(name: &str, byte: u8, p: &Program, traces: &[&Arc<VmTrace>]) -> Party {
+/// A party named `name` at address `byte…byte` knowing the recorded runs `traces`.
+pub(crate) fn party_for(name: &str, byte: u8, p: &Program, traces: &[&Arc<VmTrace>]) -> Party {
     Party {
         name: name.into(),
         address: Address::repeat_byte(byte),
@@ -416,9 +417,9 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
     if game.challenger == Role::Honest {
         honest_time += started.elapsed();
     }
-    let proposer = party("proposer", 0x11, &p, &[&proposer_run]);
-    let challenger = party("challenger", 0x22, &p, &[&challenger_run]);
-    let keeper = party("keeper", 0x33, &p, &[]);
+    let proposer = party_for("proposer", 0x11, &p, &[&proposer_run]);
+    let challenger = party_for("challenger", 0x22, &p, &[&challenger_run]);
+    let keeper = party_for("keeper", 0x33, &p, &[]);
     for who in [&proposer, &challenger, &keeper] {
         a.dispute_mut().chain.set_balance(who.address, rich);
     }
@@ -468,7 +469,7 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
         let t = Instant::now();
         let run = record(&honest_inputs, Role::Honest, 0)?;
         honest_time += t.elapsed();
-        let honest = party("challenger", 0x22, &p, &[&challenger_run, &run]);
+        let honest = party_for("challenger", 0x22, &p, &[&challenger_run, &run]);
         bridge.propose(&mut a, &honest, &run)?;
         a.wait(game.window + 1);
         a.settle(&keeper);
@@ -509,18 +510,22 @@ pub fn play(game: &RollupGame) -> Result<RollupOutcome, RollupError> {
 }
 
 /// What a dispute cost and its shape, read off the transcript from `first_entry` on.
-struct Shape {
-    dispute_gas: u64,
-    dispute_txs: usize,
-    onchain_steps: (usize, usize),
-    step_gas: Vec<u64>,
-    move_gas: Vec<u64>,
-    preimage_loads: usize,
-    path: Vec<u64>,
+pub(crate) struct Shape {
+    pub(crate) dispute_gas: u64,
+    pub(crate) dispute_txs: usize,
+    pub(crate) onchain_steps: (usize, usize),
+    pub(crate) step_gas: Vec<u64>,
+    pub(crate) move_gas: Vec<u64>,
+    pub(crate) preimage_loads: usize,
+    pub(crate) path: Vec<u64>,
 }
 
 impl Shape {
-    fn of(a: &Arena, first_entry: usize, facts: &crate::systems::rollup::TraceFacts) -> Shape {
+    pub(crate) fn of(
+        a: &Arena,
+        first_entry: usize,
+        facts: &crate::systems::rollup::TraceFacts,
+    ) -> Shape {
         let dispute_log = &a.log()[first_entry..];
         let dispute_gas = dispute_log.iter().map(|e| e.gas).sum();
         let dispute_txs = dispute_log.len();
@@ -580,6 +585,16 @@ impl Shape {
             path,
         }
     }
+}
+
+/// The shape and cost of the dispute in `a`'s transcript from `first_entry` on, whose trace
+/// calls are into `facts`' group.
+pub(crate) fn steps_path(
+    a: &Arena,
+    first_entry: usize,
+    facts: &crate::systems::rollup::TraceFacts,
+) -> Shape {
+    Shape::of(a, first_entry, facts)
 }
 
 /// The reference output of a game's batch (for checks): the state after it.

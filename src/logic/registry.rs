@@ -61,7 +61,7 @@ pub const VERIFY_GAS: u64 = 3_000_000;
 /// Gas of one signature check on chain beyond [`input_gas`]: the `ecrecover` precompile (3,000),
 /// finding the signature and the signer in their lists, the EIP-191 hash and the comparison
 /// (calibrated against the contracts in `tests/dispute_gas_cap.rs`).
-pub const SIGNATURE_GAS: u64 = 8_200;
+pub const SIGNATURE_GAS: u64 = 6_700;
 
 /// An upper bound of the gas a verifier or quantifier spends on work linear in its inputs:
 /// reading the arguments and `extra` (the witness or proof) from calldata, copying them into

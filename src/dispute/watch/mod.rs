@@ -241,8 +241,19 @@ impl<'p, B: Backend> Watcher<'p, B> {
         } else if let Ok((t, k)) = UniversalDispute::challengeCall::abi_decode(input)
             .map(|c| (c.targetEnc, c.counterEnc))
             .or_else(|_| {
-                UniversalDispute::challengePathCall::abi_decode(input)
-                    .map(|c| (c.targetEnc, c.counterEnc))
+                // A path move does not carry its counter-claim: the contract computes it from
+                // the target and the steps, and so does this view of it (the groups it unfolds
+                // are admitted for good, so any later block gives the same answer).
+                UniversalDispute::challengePathCall::abi_decode(input).and_then(|c| {
+                    let k = self
+                        .d
+                        .view(UniversalDispute::counterOfPathCall {
+                            targetEnc: c.targetEnc.clone(),
+                            steps: c.steps,
+                        })
+                        .map_err(|_| alloy_sol_types::Error::Other("counterOfPath".into()))?;
+                    Ok((c.targetEnc, k))
+                })
             })
         {
             let (t, k) = (Claim::decode(&t), Claim::decode(&k));

@@ -32,6 +32,14 @@ pub enum ProgramError {
     /// A run recorded without the rollup inputs a claim needs.
     #[error("a run without rollup inputs")]
     NoInputs,
+    /// The program exits before the steps a claim is about.
+    #[error("the program exits after {steps} steps, before the {wanted} the claim is about")]
+    TooShort {
+        /// Steps it ran.
+        steps: u64,
+        /// Steps wanted.
+        wanted: u64,
+    },
 }
 
 /// The rollup state-transition program (MIPS32 ELF, built by `tests/guests/build.sh`).
@@ -46,7 +54,7 @@ pub(crate) const SNAPSHOT_INTERVAL: u64 = 1 << 14;
 
 /// The branching factor of output claims unless a game says otherwise (`k` of `trace`): each
 /// bisection level cuts the disputed steps into this many segments.
-pub const DEFAULT_K: u64 = 16;
+pub const DEFAULT_K: u64 = 32;
 
 /// Most steps a run may take.
 pub const MAX_STEPS: u64 = 1 << 31;
@@ -89,6 +97,17 @@ pub fn record(inputs: &RollupInputs, role: Role, salt: u64) -> Result<Arc<VmTrac
             t.believing_wrong_from(from, salt)
         }
     }))
+}
+
+/// Records the first `max_steps` steps of the program `elf` (no pre-images), a snapshot every
+/// `interval` steps.
+pub fn record_elf(elf: &[u8], max_steps: u64, interval: u64) -> Result<VmTrace, ProgramError> {
+    Ok(VmTrace::from_elf(
+        elf,
+        MemoryOracle::new(),
+        max_steps,
+        interval,
+    )?)
 }
 
 /// The output claim for a recorded run, disputed `k`-ary.
