@@ -1,8 +1,9 @@
 //! Rollup output disputes on the embedded EVM: the MIPS fault-proof VM behind a rollup's
-//! claimed output, disputed by bisection down to one on-chain step.
+//! claimed output, disputed by a k-ary bisection (k = 32, two moves a level, each side moving
+//! through the other's forced replies) down to one on-chain step, settled in one transaction.
 //!
 //! ```sh
-//! cargo run --release --example rollup_dispute            # summaries and the cost table
+//! cargo run --release --example rollup_dispute            # summaries
 //! cargo run --release --example rollup_dispute -- --full  # plus both whole transcripts
 //! ```
 //!
@@ -15,23 +16,23 @@
 //!    down to the step the proposer cannot prove: the claim is False, the bridge refuses it,
 //!    and the challenger's right output is finalized instead.
 //!
-//! Then the cost of a whole dispute as a function of N, computed from the measured game: each
-//! bisection level costs the same, and there are ⌈log2 N⌉ of them.
+//! The cost of a whole dispute as a function of N and k comes from games played over up to
+//! 2^30 steps: `cargo run --release -- trace-report` (docs/trace-report.md).
 
 use ogs::dispute::rollup::{honest_inputs, play, Role, RollupGame, RollupOutcome};
 use ogs::systems::rollup::program::oracle_read_steps;
 
-fn summary(what: &str, g: &RollupOutcome) {
+fn summary(what: &str, g: &RollupOutcome, k: u64) {
     println!("== {what}");
     println!(
         "   output claim decided {:?}; right root finalized by the bridge: {}",
         g.status, g.finalized_right_root
     );
     println!(
-        "   N = {} steps; {} bisection levels (⌈log2 N⌉ = {}); path {:?}",
+        "   N = {} steps; {} bisection levels (⌈log_k N⌉ = {} for k = {k}); path {:?}",
         g.steps,
         g.levels(),
-        ceil_log2(g.steps),
+        ceil_log(g.steps, k),
         g.path
     );
     println!(
@@ -61,13 +62,21 @@ fn summary(what: &str, g: &RollupOutcome) {
     println!();
 }
 
-fn ceil_log2(n: u64) -> u32 {
-    64 - n.saturating_sub(1).leading_zeros()
+fn ceil_log(n: u64, k: u64) -> u32 {
+    let (mut levels, mut span) = (0, 1u64);
+    while span < n {
+        span = span.saturating_mul(k);
+        levels += 1;
+    }
+    levels
 }
 
 fn main() -> anyhow::Result<()> {
     let full = std::env::args().any(|a| a == "--full");
-    let base = RollupGame::default();
+    let base = RollupGame {
+        paths: true,
+        ..RollupGame::default()
+    };
     // The liar challenger goes wrong right after a step that reads a keccak pre-image, so the
     // step executed on chain needs its pre-image part loaded first.
     let reads = oracle_read_steps(&honest_inputs(&base), usize::MAX)?;
@@ -104,10 +113,11 @@ fn main() -> anyhow::Result<()> {
         );
     }
     println!();
-    summary("1. honest proposer, malicious challenger", &honest);
+    summary("1. honest proposer, malicious challenger", &honest, base.k);
     summary(
         "2. malicious proposer (wrong output root), honest challenger",
         &theft,
+        base.k,
     );
     if full {
         println!("== transcript 1\n{}", honest.transcript);
@@ -120,26 +130,5 @@ fn main() -> anyhow::Result<()> {
         }
         println!();
     }
-    // Cost as a function of N.
-    let g = &honest;
-    let levels = g.levels() as u64;
-    let claim_gas = g.dispute_gas - g.move_gas.iter().sum::<u64>() - g.step_gas.iter().sum::<u64>();
-    let per_level_gas = g.move_gas.iter().sum::<u64>() / levels;
-    let settle_per_level = claim_gas / (levels + 1);
-    let txs_per_level = (g.dispute_txs as u64 - 2) / levels;
-    println!("== whole-dispute cost by N (computed from game 1: {per_level_gas} gas of moves and ~{settle_per_level} gas of decisions per level, {txs_per_level} transactions per level)");
-    println!("| N | levels | transactions | total gas |");
-    println!("|---|---|---|---|");
-    for e in [10u32, 20, 30] {
-        let l = u64::from(e);
-        let gas = l * (per_level_gas + settle_per_level)
-            + settle_per_level
-            + g.step_gas.iter().sum::<u64>();
-        println!("| 2^{e} | {l} | {} | {gas} |", 2 + l * txs_per_level);
-    }
-    println!(
-        "| {} (measured) | {} | {} | {} |",
-        g.steps, levels, g.dispute_txs, g.dispute_gas
-    );
     Ok(())
 }

@@ -60,3 +60,5 @@ mod rollup_guest;
 mod rpc;
 #[path = "scenarios.rs"]
 mod scenarios;
+#[path = "trace_game.rs"]
+mod trace_game;

@@ -271,13 +271,12 @@ fn millis(d: Duration) -> String {
 /// The gas table of `rows` (what the README copies; deterministic).
 pub fn gas_table(rows: &[ReportRow]) -> String {
     let mut md = String::from(
-        "| N | k | levels | moves | transactions | gas, claim to settlement | gas per level | largest move |\n\
+        "| N | k | levels | moves | transactions | gas, claim to settlement | mean move | largest move |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for r in rows {
         let o = &r.outcome;
-        let levels = o.levels().max(1) as u64;
-        let level_gas: u64 = o.move_gas.iter().sum::<u64>() / levels;
+        let mean_move: u64 = o.move_gas.iter().sum::<u64>() / o.move_gas.len().max(1) as u64;
         md.push_str(&format!(
             "| 2^{} | {} | {} | {} | {} | {} | {} | {} |\n",
             r.log_steps,
@@ -286,7 +285,7 @@ pub fn gas_table(rows: &[ReportRow]) -> String {
             o.move_gas.len() + o.onchain_steps.0 + o.onchain_steps.1,
             o.dispute_txs,
             thousands(o.dispute_gas),
-            thousands(level_gas),
+            thousands(mean_move),
             thousands(o.move_gas.iter().copied().max().unwrap_or(0)),
         ));
     }
@@ -304,7 +303,9 @@ pub fn markdown(rows: &[ReportRow]) -> String {
          path moves (two a level) down to one MIPS step, whose proof the proposer cannot give;\n\
          one `settleChain` decides and pays out every claim. Gas is what the senders pay\n\
          (21,000 intrinsic + calldata + execution − refunds), every transaction from the claim\n\
-         to the settlement included; \"gas per level\" is the moves' gas over the levels.\n\n",
+         to the settlement included; \"moves\" counts every accepted move, the one-step one too\n\
+         (a level is two: the proposer's split and the challenger's pick), \"mean move\" and\n\
+         \"largest move\" are over the moves before the one-step one.\n\n",
     );
     md.push_str(&gas_table(rows));
     md.push_str(&format!(
