@@ -206,6 +206,7 @@ fn every_command_has_help() {
         vec!["mips", "check", "--help"],
         vec!["mips", "bench", "--help"],
         vec!["rollup", "--help"],
+        vec!["trace-report", "--help"],
     ] {
         let out = ogs(&cmd);
         assert_eq!(out.status.code(), Some(0), "{cmd:?}");
@@ -244,6 +245,57 @@ fn rollup_dispute_summary() {
     assert!(s.contains("bridge finalized the right root: true"), "{s}");
     let bad = ogs(&["rollup", "--proposer", "sometimes"]);
     assert_eq!(bad.status.code(), Some(2), "clap rejects an unknown side");
+    // k chosen on the command line, one step per move: the same verdict, more levels.
+    let out = ogs(&[
+        "rollup",
+        "--summary",
+        "--accounts",
+        "4",
+        "--transfers",
+        "4",
+        "--k",
+        "4",
+        "--one-step-moves",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("output claim True"),
+        "{}",
+        text(&out.stdout)
+    );
+    for (args, says) in [
+        (
+            vec!["rollup", "--k", "1"],
+            "--k 1: a split has 2 to 256 segments",
+        ),
+        (
+            vec!["trace-report", "--k", "300"],
+            "--k 300: a split has 2 to 256 segments",
+        ),
+        (
+            vec!["trace-report", "--log-steps", "31"],
+            "--log-steps 31: the guest runs",
+        ),
+    ] {
+        let bad = ogs(&args);
+        assert_eq!(bad.status.code(), Some(1), "{args:?}");
+        assert!(
+            text(&bad.stderr).contains(says),
+            "{args:?}: {}",
+            text(&bad.stderr)
+        );
+    }
+}
+
+/// `ogs trace-report` plays the games it is asked for and prints their table.
+#[test]
+fn trace_report_prints_played_games() {
+    let out = ogs(&["trace-report", "--log-steps", "8", "--k", "4"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let s = text(&out.stdout);
+    // 256 steps in 4 levels of 4 segments each.
+    assert!(s.contains("| 2^8 | 4 | 4 |"), "{s}");
+    assert!(s.contains("## Off-chain time"), "{s}");
 }
 
 /// The example `def cyc(x) := forall i in below(2): cyc(i)` (whose evaluation used

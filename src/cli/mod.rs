@@ -163,29 +163,41 @@ pub enum Cmd {
     /// Play a rollup output dispute on the embedded EVM: L2 transfers through the bridge's L1
     /// inbox, the rollup program run by both sides, bisection down to one on-chain MIPS step,
     /// the bridge finalizing only a True output and paying withdrawals; prints the transcript.
-    Rollup {
-        /// How the proposer plays (`liar`: claims a wrong output root).
-        #[arg(long, value_enum, default_value = "honest")]
-        proposer: Side,
-        /// How the challenger plays (`liar`: believes the run wrongly from `--lie-from`).
-        #[arg(long, value_enum, default_value = "liar")]
-        challenger: Side,
-        /// The first step a liar believes wrongly (default: the last step).
-        #[arg(long)]
-        lie_from: Option<u64>,
-        /// Genesis accounts.
-        #[arg(long, default_value_t = 32)]
-        accounts: usize,
-        /// Transfers in the batch.
-        #[arg(long, default_value_t = 40)]
-        transfers: usize,
-        /// Seed of the accounts and transfers.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Print only the summary, not the transcript.
-        #[arg(long)]
-        summary: bool,
-    },
+    Rollup(RollupArgs),
+}
+
+/// The options of `ogs rollup`.
+#[derive(clap::Args, Debug)]
+pub struct RollupArgs {
+    /// How the proposer plays (`liar`: claims a wrong output root).
+    #[arg(long, value_enum, default_value = "honest")]
+    proposer: Side,
+    /// How the challenger plays (`liar`: believes the run wrongly from `--lie-from`).
+    #[arg(long, value_enum, default_value = "liar")]
+    challenger: Side,
+    /// The first step a liar believes wrongly (default: the last step).
+    #[arg(long)]
+    lie_from: Option<u64>,
+    /// Genesis accounts.
+    #[arg(long, default_value_t = 32)]
+    accounts: usize,
+    /// Transfers in the batch.
+    #[arg(long, default_value_t = 40)]
+    transfers: usize,
+    /// Seed of the accounts and transfers.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The output claim's branching factor (2..=256): each level cuts the disputed steps
+    /// into k segments.
+    #[arg(long, default_value_t = crate::systems::rollup::program::DEFAULT_K)]
+    k: u64,
+    /// Move one step at a time and decide claim by claim (six moves a level) instead of
+    /// path moves and one `settleChain` (as `ogs watch --one-step-moves`).
+    #[arg(long)]
+    one_step_moves: bool,
+    /// Print only the summary, not the transcript.
+    #[arg(long)]
+    summary: bool,
 }
 
 /// How a party of `ogs rollup` plays.
@@ -284,17 +296,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         Cmd::Decode { hex, with } => decode(&hex, &with),
         Cmd::Fmt { files } => fmt(&files),
         Cmd::Mips(cmd) => mips::run(cmd),
-        Cmd::Rollup {
-            proposer,
-            challenger,
-            lie_from,
-            accounts,
-            transfers,
-            seed,
-            summary,
-        } => rollup(
-            proposer, challenger, lie_from, accounts, transfers, seed, summary,
-        ),
+        Cmd::Rollup(a) => rollup(a),
         Cmd::Calldata {
             file,
             claim,
@@ -442,15 +444,21 @@ fn fmt(files: &[PathBuf]) -> Result<i32> {
     Ok(i32::from(failed))
 }
 
-fn rollup(
-    proposer: Side,
-    challenger: Side,
-    lie_from: Option<u64>,
-    accounts: usize,
-    transfers: usize,
-    seed: u64,
-    summary: bool,
-) -> Result<i32> {
+fn rollup(a: RollupArgs) -> Result<i32> {
+    let RollupArgs {
+        proposer,
+        challenger,
+        lie_from,
+        accounts,
+        transfers,
+        seed,
+        k,
+        one_step_moves,
+        summary,
+    } = a;
+    if !(2..=256).contains(&k) {
+        return Err(anyhow!("--k {k}: a split has 2 to 256 segments"));
+    }
     use crate::dispute::rollup::{play, Role, RollupGame};
     let role = |s: Side| match s {
         Side::Honest => Role::Honest,
@@ -462,6 +470,8 @@ fn rollup(
         transfers,
         proposer: role(proposer),
         challenger: role(challenger),
+        k,
+        paths: !one_step_moves,
         ..RollupGame::default()
     };
     let g = play(&game)?;
