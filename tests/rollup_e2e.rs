@@ -192,3 +192,117 @@ fn path_moves_take_two_moves_a_level() {
         );
     }
 }
+
+/// Sealing a full batch (4,096 transfers) costs under 5 M gas: the bridge keeps an inbox hash,
+/// not the transfers, and the batch's bytes are the `seal` call's calldata (its data
+/// availability). A batch that is not exactly the submitted transfers — one amount changed,
+/// one transfer short, a wrong count in the header — is refused (`WrongBatch`); the right
+/// one is then sealed.
+#[test]
+fn a_full_batch_seals_under_five_million_gas_and_only_as_submitted() {
+    use alloy_primitives::{keccak256, Address, U256};
+    use alloy_sol_types::{SolCall, SolInterface};
+    use ogs::dispute::rollup::Bridge;
+    use ogs::dispute::Arena;
+    use ogs::systems::rollup::bridge::RollupBridge;
+    use ogs::systems::rollup::{Batch, Gen, Transfer, MAX_TRANSFERS};
+
+    let p = ogs::systems::rollup::program::program();
+    let mut a = Arena::new(&p, U256::from(10u64.pow(16)), 3_600).expect("deploys");
+    let mut gen = Gen::new(7);
+    let genesis = gen.genesis(64, 1 << 40);
+    let batch = gen.batch(&genesis, MAX_TRANSFERS, 0.2);
+    assert_eq!(batch.transfers.len(), MAX_TRANSFERS);
+    let operator = Address::repeat_byte(0xb0);
+    a.dispute_mut()
+        .chain
+        .set_balance(operator, U256::from(10u128.pow(24)));
+    let bridge = Bridge::open(&mut a, ("operator", operator), genesis, &batch).expect("opens");
+    let seal = a
+        .log()
+        .iter()
+        .rev()
+        .find(|e| e.call == "seal the batch")
+        .expect("sealed");
+    println!(
+        "seal of {} transfers: {} gas ({} bytes of calldata)",
+        MAX_TRANSFERS,
+        seal.gas,
+        batch.encode().len()
+    );
+    assert!(seal.gas < 5_000_000, "{} gas", seal.gas);
+
+    // The next batch: one transfer, sealed only as submitted.
+    let t = Transfer {
+        from: Address::repeat_byte(0x51).0 .0,
+        to: Address::repeat_byte(0x52).0 .0,
+        amount: 5,
+        nonce: 0,
+    };
+    let chain = &mut a.dispute_mut().chain;
+    let submit = RollupBridge::submitCall {
+        to: Address::from(t.to),
+        amount: t.amount,
+        nonce: t.nonce,
+    };
+    let r = chain
+        .send(
+            Address::from(t.from),
+            bridge.address,
+            U256::ZERO,
+            submit.abi_encode().into(),
+        )
+        .expect("submit");
+    assert!(r.success);
+    let right = Batch {
+        transfers: vec![t],
+    }
+    .encode();
+    let mut more = right.clone();
+    more[61] ^= 1; // the amount's last byte
+    let short = Batch { transfers: vec![] }.encode();
+    let mut header = Batch {
+        transfers: vec![t, t],
+    }
+    .encode();
+    header.truncate(right.len());
+    for bad in [more, short, header] {
+        let r = chain
+            .send(
+                operator,
+                bridge.address,
+                U256::ZERO,
+                RollupBridge::sealCall { batch: bad.into() }
+                    .abi_encode()
+                    .into(),
+            )
+            .expect("seal");
+        assert!(
+            !r.success,
+            "a batch that is not the submitted one is refused"
+        );
+        let decoded = RollupBridge::RollupBridgeErrors::abi_decode(&r.output);
+        assert!(
+            matches!(decoded, Ok(RollupBridge::RollupBridgeErrors::WrongBatch(_))),
+            "{decoded:?}"
+        );
+    }
+    let r = chain
+        .send(
+            operator,
+            bridge.address,
+            U256::ZERO,
+            RollupBridge::sealCall {
+                batch: right.clone().into(),
+            }
+            .abi_encode()
+            .into(),
+        )
+        .expect("seal");
+    assert!(r.success);
+    let hash = RollupBridge::batchHashCall { i: U256::from(1) }.abi_encode();
+    let out = chain
+        .call(operator, bridge.address, hash.into())
+        .expect("call");
+    assert_eq!(out.output.as_ref(), keccak256(&right).as_slice());
+}

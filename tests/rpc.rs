@@ -679,7 +679,11 @@ fn rollup_output_dispute_over_rpc_is_won_by_the_watcher() {
             anvil.address(0),
             bridge,
             U256::ZERO,
-            RollupBridge::sealCall {}.abi_encode().into(),
+            RollupBridge::sealCall {
+                batch: batch.encode().into(),
+            }
+            .abi_encode()
+            .into(),
         )
         .expect("seal");
     assert!(r.success, "seal");

@@ -247,21 +247,28 @@ impl Bridge {
             );
             bridge.call(a, "user", from, what, call.abi_encode());
         }
-        let sealed = Self::send(a, operator, address, RollupBridge::sealCall {}.abi_encode());
+        // The batch goes on chain as the seal's calldata (its data availability); the bridge
+        // checks it against the transfers submitted.
+        let bytes = batch.encode();
+        let seal = RollupBridge::sealCall {
+            batch: Bytes::from(bytes.clone()),
+        };
+        let sealed = Self::send(a, operator, address, seal.abi_encode());
         a.note_call(operator_name, "seal the batch".into(), &sealed);
         let sealed = sealed.map_err(|e| RollupError::Bridge("seal", e.to_string()))?;
-        bridge.batch = sealed
+        let hash = sealed
             .logs
             .iter()
             .find_map(|l| RollupBridge::BatchSealed::decode_log_data(&l.data).ok())
-            .map(|e| e.batch.to_vec())
+            .map(|e| e.batchHash)
             .ok_or_else(|| RollupError::Bridge("seal", "no BatchSealed event".into()))?;
-        if Batch::decode(&bridge.batch).ok().as_ref() != Some(batch) {
+        if hash != alloy_primitives::keccak256(&bytes) {
             return Err(RollupError::Bridge(
                 "seal",
-                "the sealed batch is not the submitted one".into(),
+                "the sealed batch hash is not the submitted batch's".into(),
             ));
         }
+        bridge.batch = bytes;
         Ok(bridge)
     }
 

@@ -16,11 +16,16 @@ import {IDisputeDecisions} from "./IDisputeDecisions.sol";
 ///         amount, nonce)` appends the transfer `from = msg.sender` to the open batch -- L1
 ///         authenticates every sender, and nobody can put a transfer from someone else's account
 ///         into a batch. `to == address(0)` is an L2 withdrawal. The bridge checks no balance or
-///         nonce (the L2 program skips invalid transfers). `seal()` (anyone, non-empty open batch)
-///         closes the open batch: it encodes `"OGSB" ‖ count u32 ‖ count × transfer` (big-endian,
-///         at most `MAX_TRANSFERS`, the `src/rollup` batch format), appends `keccak256` of it to
-///         the sealed batch hashes and emits the full bytes in `BatchSealed` -- data availability
-///         through the log: whoever has to check or challenge an output has the batch.
+///         nonce (the L2 program skips invalid transfers). The bridge keeps no transfer: each
+///         `submit` folds it into the open batch's inbox hash `h = keccak256(h ‖ transfer)` and
+///         logs it (`Submitted`). `seal(batch)` (anyone, non-empty open batch) closes the open
+///         batch: `batch` must be `"OGSB" ‖ count u32 ‖ count × transfer` (big-endian, at most
+///         `MAX_TRANSFERS`, the `src/rollup` batch format) with exactly the submitted transfers in
+///         order (their inbox hash is recomputed from it); `keccak256(batch)` is appended to the
+///         sealed batch hashes. **Data availability is by calldata**: the batch's bytes are the
+///         `seal` transaction's calldata (whoever has to check or challenge an output reads them
+///         there, `BatchSealed` names the transaction), so sealing costs no storage read per
+///         transfer and no log bytes: a 4,096-transfer batch seals for ~4 M gas.
 ///
 ///         The bridge starts at the genesis state, funded with exactly its balances. It moves
 ///         from the latest output root `prev` to `claimed` (`finalize`) only for the next
@@ -68,20 +73,6 @@ contract RollupBridge {
     /// @notice The index of `trace` in its group.
     uint32 public immutable TRACE_INDEX;
 
-    /// @notice One transfer of the open batch, packed in two storage words: `from` and `amount`
-    ///         (20 + 8 bytes) in the first, `to` and `nonce` in the second (each word is
-    ///         `value << 160 | address`, Solidity's packing of this struct).
-    struct QueuedTransfer {
-        /// @notice The sender: the `msg.sender` of `submit`.
-        address from;
-        /// @notice Amount (wei).
-        uint64 amount;
-        /// @notice Receiver, or the zero address for a withdrawal.
-        address to;
-        /// @notice The sender's L2 nonce.
-        uint64 nonce;
-    }
-
     /// @notice The output root the next `finalize` starts from.
     bytes32 public latestRoot;
     /// @notice The index of the sealed batch the next `finalize` is for (the number of
@@ -91,13 +82,16 @@ contract RollupBridge {
     uint64 private _nextBatch;
     /// @notice The number of sealed batches.
     uint64 private _batchCount;
-    /// @notice The number of transfers in the open batch (its first `_pending` entries of `_open`).
+    /// @notice The number of transfers in the open batch.
     uint32 private _pending;
     /// @notice The hash of sealed batch `i`, for `i < _batchCount`.
     mapping(uint256 => bytes32) private _batchHashes;
-    /// @notice The open batch. Sealing only resets `_pending`; the words are overwritten by
-    ///         later submissions rather than zeroed (a non-zero to non-zero write is far cheaper).
-    QueuedTransfer[MAX_TRANSFERS] private _open;
+    /// @notice The open batch's inbox hash: `keccak256(h ‖ transfer)` over its transfers in
+    ///         order, from the previous batch's (never reset to zero: a non-zero to non-zero write
+    ///         is far cheaper, and the chain goes on across batches).
+    bytes32 private _inbox;
+    /// @notice The inbox hash when the open batch was opened (the last sealed one's end).
+    bytes32 private _inboxStart;
     /// @notice Whether an output root was the genesis root or finalized.
     mapping(bytes32 => bool) public finalized;
     /// @notice The `withdrawn` counter of each L2 account already credited on L1.
@@ -108,9 +102,10 @@ contract RollupBridge {
     /// @notice `from` put the transfer of `amount` to `to` (the zero address: a withdrawal) with
     ///         nonce `nonce` into the open batch, which will be sealed as batch `batchIndex`.
     event Submitted(uint256 indexed batchIndex, address indexed from, address to, uint64 amount, uint64 nonce);
-    /// @notice The open batch was sealed as batch `index`: `batch` is its full encoding
-    ///         (`"OGSB" ‖ count u32 ‖ count × transfer`), `batchHash` its `keccak256`.
-    event BatchSealed(uint256 indexed index, bytes32 batchHash, bytes batch);
+    /// @notice The open batch was sealed as batch `index`, `batchHash` the `keccak256` of its
+    ///         encoding (`"OGSB" ‖ count u32 ‖ count × transfer`), which is the `batch`
+    ///         argument of this transaction's `seal` call.
+    event BatchSealed(uint256 indexed index, bytes32 batchHash);
     /// @notice The bridge moved from `prev` to `claimed` by sealed batch `batchIndex` (hash
     ///         `batch`) on the True claim `claimId`.
     event OutputFinalized(
@@ -153,6 +148,8 @@ contract RollupBridge {
     error NothingToWithdraw();
     /// @notice Sending the credit failed.
     error TransferFailed();
+    /// @notice `seal`'s batch is not the open batch's encoding (length, header or transfers).
+    error WrongBatch(uint256 length, uint256 expected);
     /// @notice The open batch already holds `MAX_TRANSFERS` transfers (`seal` it first).
     error BatchFull();
     /// @notice `seal` of an empty open batch.
@@ -213,56 +210,59 @@ contract RollupBridge {
         uint256 n = _pending;
         uint256 index = _batchCount;
         if (n == MAX_TRANSFERS) revert BatchFull();
-        // The two words of `_open[n]` (see `QueuedTransfer`), written whole.
-        uint256 first = (uint256(amount) << 160) | uint160(msg.sender);
-        uint256 second = (uint256(nonce) << 160) | uint160(to);
+        bytes32 h = _inbox;
+        address from = msg.sender;
         assembly ("memory-safe") {
-            let slot := add(_open.slot, shl(1, n))
-            sstore(slot, first)
-            sstore(add(slot, 1), second)
+            // h ‖ from[20] ‖ to[20] ‖ amount u64 ‖ nonce u64 (88 bytes) in scratch memory past
+            // the free pointer, as `seal` reads the transfer from the batch.
+            let p := mload(0x40)
+            mstore(p, h)
+            mstore(add(p, 0x20), shl(96, from))
+            mstore(add(p, 0x34), shl(96, to))
+            mstore(add(p, 0x48), or(shl(192, amount), shl(128, nonce)))
+            h := keccak256(p, 88)
         }
+        _inbox = h;
         _pending = uint32(n + 1);
         emit Submitted(index, msg.sender, to, amount, nonce);
     }
 
-    /// @notice Seals the open batch (anyone may call; it must not be empty): encodes it as
-    ///         `"OGSB" ‖ count u32 ‖ count × (from[20] ‖ to[20] ‖ amount u64 ‖ nonce u64)`
-    ///         (big-endian), appends its `keccak256` to the sealed batches and emits the bytes in
-    ///         `BatchSealed`. A new, empty batch opens.
+    /// @notice Seals the open batch (anyone may call; it must not be empty). `batch` must be its
+    ///         encoding `"OGSB" ‖ count u32 ‖ count × (from[20] ‖ to[20] ‖ amount u64 ‖ nonce
+    ///         u64)` (big-endian): the submitted transfers, in order (checked against the inbox
+    ///         hash). Appends `keccak256(batch)` to the sealed batches. A new, empty batch opens.
     /// @return index The sealed batch's index.
     /// @return hash Its batch hash.
-    function seal() external returns (uint256 index, bytes32 hash) {
+    function seal(bytes calldata batch) external returns (uint256 index, bytes32 hash) {
         uint256 count = _pending;
         index = _batchCount;
         if (count == 0) revert EmptyBatch();
-        bytes memory batch = new bytes(HEADER_SIZE + TRANSFER_SIZE * count);
-        bytes32 head = bytes32(BATCH_MAGIC) | bytes32(count << 192);
+        uint256 want = HEADER_SIZE + TRANSFER_SIZE * count;
+        if (batch.length != want) revert WrongBatch(batch.length, want);
+        if (bytes8(batch[:8]) != bytes8(bytes32(BATCH_MAGIC) | bytes32(count << 192))) {
+            revert WrongBatch(batch.length, want);
+        }
+        bytes32 h = _inboxStart;
         assembly ("memory-safe") {
-            let p := add(batch, 0x20)
-            // "OGSB" ‖ count, then 24 zero bytes the first transfer overwrites.
-            mstore(p, head)
-            p := add(p, 8)
-            let slot := _open.slot
+            let p := mload(0x40)
+            let q := add(batch.offset, 8)
             for {
-                let end := add(p, mul(count, 56))
-            } lt(p, end) {
-                p := add(p, 56)
-                slot := add(slot, 2)
+                let end := add(q, mul(count, 56))
+            } lt(q, end) {
+                q := add(q, 56)
             } {
-                let first := sload(slot) // amount << 160 | from
-                let second := sload(add(slot, 1)) // nonce << 160 | to
-                // Each store's trailing bytes are overwritten by the next one; the last one's
-                // 16 zero bytes past the end land in the word padding or in free memory.
-                mstore(p, shl(96, first))
-                mstore(add(p, 20), shl(96, second))
-                mstore(add(p, 40), or(shl(192, shr(160, first)), shl(128, shr(160, second))))
+                mstore(p, h)
+                calldatacopy(add(p, 0x20), q, 56)
+                h := keccak256(p, 88)
             }
         }
+        if (h != _inbox) revert WrongBatch(batch.length, want);
         hash = keccak256(batch);
         _batchHashes[index] = hash;
         _batchCount = uint64(index + 1);
         _pending = 0;
-        emit BatchSealed(index, hash, batch);
+        _inboxStart = h;
+        emit BatchSealed(index, hash);
     }
 
     /// @notice Moves the bridge from `latestRoot` to `claimed` by the next unfinalized sealed

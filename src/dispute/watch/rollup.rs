@@ -12,8 +12,9 @@
 //! The follower rebuilds them from the chain and one file:
 //! - The genesis state comes from the user's file. It is checked against the bridge's genesis
 //!   root (`finalized(root)`).
-//! - The batches come from the bridge's `BatchSealed` events. The bridge emits each batch's full
-//!   bytes there: this is its data availability.
+//! - The batches come from the bridge's `BatchSealed` events and the calldata of the `seal`
+//!   transactions that emitted them: the batch's bytes are `seal`'s argument, checked by the
+//!   bridge against the submitted transfers. This is its data availability.
 //! - The states come from the reference transition. Starting from genesis, the follower applies
 //!   each sealed batch in order, so the state after batch `i` is known for every `i`.
 //!
@@ -110,7 +111,8 @@ impl RollupFollower {
         })
     }
 
-    /// Reads new `BatchSealed` events; recomputes the states if a batch is new or changed.
+    /// Reads new `BatchSealed` events and their batches (the seal transactions' calldata);
+    /// recomputes the states if a batch is new or changed.
     fn follow(
         &mut self,
         chain: &mut dyn Backend,
@@ -132,7 +134,14 @@ impl RollupFollower {
             let Ok(index) = u64::try_from(e.index) else {
                 continue;
             };
-            let bytes = e.batch.to_vec();
+            // Data availability is the seal transaction's calldata.
+            let Ok(seal) = RollupBridge::sealCall::abi_decode(&emitted.input) else {
+                return Err(WatchError::Source(format!(
+                    "batch {index} was sealed through another contract: its bytes are not in \
+                     the transaction's calldata"
+                )));
+            };
+            let bytes = seal.batch.to_vec();
             if keccak256(&bytes) != e.batchHash {
                 continue;
             }
