@@ -254,10 +254,7 @@ fn a_full_batch_seals_under_five_million_gas_and_only_as_submitted() {
         )
         .expect("submit");
     assert!(r.success);
-    let right = Batch {
-        transfers: vec![t],
-    }
-    .encode();
+    let right = Batch { transfers: vec![t] }.encode();
     let mut more = right.clone();
     more[61] ^= 1; // the amount's last byte
     let short = Batch { transfers: vec![] }.encode();
