@@ -92,6 +92,16 @@ pub enum RollupError {
     /// A bridge call reverted that must not.
     #[error("RollupBridge.{0} reverted: {1}")]
     Bridge(&'static str, String),
+    /// A game that must end one way ended the other (the transcript says how).
+    #[error("the honest side lost a trace game ({steps} steps, k = {k}):\n{transcript}")]
+    HonestLost {
+        /// The claimed step count.
+        steps: u64,
+        /// The branching factor.
+        k: u64,
+        /// The game's transcript.
+        transcript: String,
+    },
 }
 
 /// What happened.

@@ -69,7 +69,7 @@ pub struct TraceOutcome {
     pub path: Vec<u64>,
     /// Gas of each accepted move but the one-step one.
     pub move_gas: Vec<u64>,
-    /// Gas and count of the transactions from the claim to the settlement.
+    /// Gas of the transactions from the claim to the settlement.
     pub dispute_gas: u64,
     /// Transactions from the claim to the settlement.
     pub dispute_txs: usize,
@@ -234,13 +234,11 @@ pub fn report(log_steps: &[u32], ks: &[u64]) -> Result<Vec<ReportRow>, RollupErr
             };
             let outcome = play_trace(SPIN, &game)?;
             if outcome.status != Status::False {
-                return Err(RollupError::Bridge(
-                    "trace report",
-                    format!(
-                        "the lying proposer was not defeated:\n{}",
-                        outcome.transcript
-                    ),
-                ));
+                return Err(RollupError::HonestLost {
+                    steps: game.steps,
+                    k,
+                    transcript: outcome.transcript,
+                });
             }
             rows.push(ReportRow {
                 log_steps: n,
